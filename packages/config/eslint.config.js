@@ -1,0 +1,2 @@
+import { tesseraEslint } from "./eslint.js";
+export default tesseraEslint(import.meta.dirname);
