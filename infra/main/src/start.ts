@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm start`: the local Tessera stack on embedded defaults, ready within a minute on a fresh machine.
+// Today: the control-plane database (embedded PostgreSQL, migrated), simulated vLLM engines on
+// loopback "pod" addresses, and the router in file mode in front of them. Later issues add the API,
+// the console and a local real cluster to this same job.
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { migrate, resolveDatabaseUrl } from "@tessera/db";
+import { demoRouterConfig, loopbackRange } from "./demo-config.ts";
+import { readMainEnv } from "./env.ts";
+import { Supervisor, waitForHttp } from "./supervisor.ts";
+
+const REPO = path.resolve(import.meta.dirname, "../../..");
+const SIM_CLI = path.join(REPO, "packages/engine-sim/src/cli/main.ts");
+const ROUTER_CLI = path.join(REPO, "apps/router/src/main.ts");
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const env = readMainEnv();
+  const started = Date.now();
+  await mkdir(env.dataDir, { recursive: true });
+
+  log(`tessera: state in ${env.dataDir}`);
+  const db = await resolveDatabaseUrl();
+  const migrated = await migrate(db.url);
+  log(
+    `tessera: database ready (${db.embedded ? `embedded PostgreSQL on port ${db.embedded.port}` : "DATABASE_URL"}; ` +
+      `${migrated.applied.length} migrations applied, ${migrated.alreadyApplied.length} already there)`,
+  );
+
+  const supervisor = new Supervisor(log);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (code: number) => {
+    stopping ??= (async () => {
+      log("tessera: stopping");
+      await supervisor.stop();
+      await db.stop();
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  supervisor.onUnexpectedExit = (name, code) => {
+    log(`tessera: ${name} exited (code ${code}); stopping the stack`);
+    void shutdown(1);
+  };
+  process.once("SIGINT", () => void shutdown(0));
+  process.once("SIGTERM", () => void shutdown(0));
+
+  try {
+    const podIPs = loopbackRange(env.TESSERA_SIM_FIRST_IP, env.TESSERA_SIM_REPLICAS);
+    const servedModel = `tessera/${env.TESSERA_DEMO_MODEL}`;
+    supervisor.start({
+      name: "engines",
+      script: SIM_CLI,
+      args: [
+        ...["--engine", "vllm", "--model", servedModel, "--preset", env.TESSERA_SIM_PRESET],
+        ...["--host", env.TESSERA_SIM_FIRST_IP, "--port", String(env.TESSERA_SIM_PORT)],
+        ...["--replicas", String(env.TESSERA_SIM_REPLICAS), "--addressing", "loopback"],
+        ...["--time-scale", String(env.TESSERA_SIM_TIME_SCALE)],
+      ],
+    });
+    await Promise.all(
+      podIPs.map((ip) => waitForHttp(`http://${ip}:${env.TESSERA_SIM_PORT}/health`, 30_000)),
+    );
+
+    const configPath = path.join(env.dataDir, "router", "demo.yaml");
+    await mkdir(path.dirname(configPath), { recursive: true });
+    await writeFile(
+      configPath,
+      demoRouterConfig({
+        model: env.TESSERA_DEMO_MODEL,
+        servedModel,
+        port: env.TESSERA_SIM_PORT,
+        podIPs,
+      }),
+    );
+    supervisor.start({
+      name: "router",
+      script: ROUTER_CLI,
+      args: ["--config", configPath, "--port", String(env.TESSERA_ROUTER_PORT)],
+      env: { ACCESS_LOG_ENABLED: "false" },
+    });
+    const routerUrl = `http://127.0.0.1:${env.TESSERA_ROUTER_PORT}`;
+    await waitForHttp(`${routerUrl}/readyz`, 30_000);
+
+    log("");
+    log(`tessera: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`  router (OpenAI API)  ${routerUrl}/v1   model "${env.TESSERA_DEMO_MODEL}"`);
+    log(`  router metrics       ${routerUrl}/metrics`);
+    log(`  simulated engines    ${podIPs.map((ip) => `${ip}:${env.TESSERA_SIM_PORT}`).join(", ")}`);
+    log(
+      `  database             ${db.embedded ? `embedded PostgreSQL, port ${db.embedded.port}` : "DATABASE_URL"}`,
+    );
+    log(`  router config        ${configPath}`);
+    log("");
+    log("  try:");
+    log(`  curl -s ${routerUrl}/v1/chat/completions -H 'content-type: application/json' \\`);
+    log(
+      `    -d '{"model":"${env.TESSERA_DEMO_MODEL}","messages":[{"role":"user","content":"Hello"}]}'`,
+    );
+    log("");
+    log("tessera: press Ctrl-C to stop");
+  } catch (e) {
+    log(`tessera: start failed: ${e instanceof Error ? e.message : String(e)}`);
+    await shutdown(1);
+  }
+}
+
+await main();
