@@ -16,15 +16,8 @@ import type { ModelBooster } from "@tessera/shared";
 import type { KubeObject, OwnerReference } from "../k8s/types.ts";
 import { fnv32a, safeEncode } from "../modelserving/hash.ts";
 
-/** Backend types: the shared schema's enum plus SGLang (kthena#1017), which this converter supports. */
-export type BackendType = ModelBooster["spec"]["backend"]["type"] | "SGLang";
-
-type Spec = ModelBooster["spec"];
-type Backend = Spec["backend"];
-/** A parsed ModelBooster whose backend type may also be SGLang. */
-export type Booster = Omit<ModelBooster, "spec"> & {
-  spec: Omit<Spec, "backend"> & { backend: Omit<Backend, "type"> & { type: BackendType } };
-};
+export type BackendType = ModelBooster["spec"]["backend"]["type"];
+export type Booster = ModelBooster;
 
 export const DEFAULT_DOWNLOADER_IMAGE = "ghcr.io/volcano-sh/kthena-downloader:latest";
 const DEFAULT_IMAGES: Record<BackendType, string> = {

@@ -13,24 +13,17 @@ import type { Booster } from "./convert.ts";
 
 type WithConditions = KubeObject & { status?: { conditions?: Condition[] } };
 
-/** Parses a booster; SGLang is accepted although the shared enum does not list it yet. */
+/** Parses a booster with the shared schema (defaults applied), or says what is wrong with it. */
 export function parseBooster(
   raw: unknown,
 ): { ok: true; booster: Booster } | { ok: false; message: string } {
-  const type = (raw as { spec?: { backend?: { type?: unknown } } } | undefined)?.spec?.backend
-    ?.type;
-  const sglang = type === "SGLang";
-  const input = sglang ? (structuredClone(raw) as { spec: { backend: { type: string } } }) : raw;
-  if (sglang) (input as { spec: { backend: { type: string } } }).spec.backend.type = "vLLM";
-  const r = ModelBoosterSchema.safeParse(input);
+  const r = ModelBoosterSchema.safeParse(raw);
   if (!r.success)
     return {
       ok: false,
       message: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
     };
-  const booster: Booster = r.data;
-  if (sglang) booster.spec.backend.type = "SGLang";
-  return { ok: true, booster };
+  return { ok: true, booster: r.data };
 }
 
 export function boosterConditions(

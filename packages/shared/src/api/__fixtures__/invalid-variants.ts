@@ -701,9 +701,9 @@ export const cases: Case[] = [
   {
     rule: "backend type enum",
     base: modelBooster,
-    mutate: (o) => (o["spec"].backend.type = "SGLang"),
+    mutate: (o) => (o["spec"].backend.type = "MindIE"),
     path: "spec.backend.type",
-    message: "one of: vLLM, vLLMDisaggregated",
+    message: "one of: vLLM, vLLMDisaggregated, SGLang",
   },
   {
     rule: "at least one worker",

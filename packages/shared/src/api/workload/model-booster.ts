@@ -12,7 +12,9 @@ import { WORKLOAD_API_VERSION } from "../groups.ts";
 import { ModelMatchSchema } from "../networking/string-match.ts";
 import { defineResource } from "../resource.ts";
 
-export const BackendTypeSchema = z.enum(["vLLM", "vLLMDisaggregated"]);
+// Kthena's CRD enum is vLLM | vLLMDisaggregated; its Go types also define SGLang (first-class SGLang
+// boosters were proposed in kthena#1017/#1058). Tessera's controller converts all three.
+export const BackendTypeSchema = z.enum(["vLLM", "vLLMDisaggregated", "SGLang"]);
 export const WorkerTypeSchema = z.enum([
   "server",
   "prefill",
