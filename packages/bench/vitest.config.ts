@@ -1,0 +1,2 @@
+import { tesseraVitest } from "@tessera/config/vitest";
+export default tesseraVitest("bench", { testTimeout: 60_000 });
