@@ -2,6 +2,8 @@
 // Tessera ships; Volcano's kinds are validated but installed by Volcano itself.
 import { ModelRouteResource } from "./networking/model-route.ts";
 import { ModelServerResource } from "./networking/model-server.ts";
+import { ApiKeyResource } from "./tessera/api-key.ts";
+import { TenantResource } from "./tessera/tenant.ts";
 import { HyperNodeResource } from "./volcano/hyper-node.ts";
 import { PodGroupResource } from "./volcano/pod-group.ts";
 import { AutoscalingPolicyResource } from "./workload/autoscaling-policy.ts";
@@ -14,6 +16,8 @@ export const crdResources = [
   AutoscalingPolicyResource,
   ModelRouteResource,
   ModelServerResource,
+  TenantResource,
+  ApiKeyResource,
 ] as const;
 
 export const allResources = [...crdResources, PodGroupResource, HyperNodeResource] as const;

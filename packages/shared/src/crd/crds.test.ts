@@ -26,10 +26,12 @@ const schemaOf = (kind: string): Any => byKind(kind)["spec"].versions[0].schema.
 describe("committed CRDs", () => {
   const rendered = renderCrdFiles();
 
-  it("are the five Kthena kinds", () => {
+  it("are the five Kthena kinds and Tessera's tenancy kinds", () => {
     expect(rendered.map((r) => r.fileName).sort()).toEqual([
       "networking.serving.volcano.sh_modelroutes.yaml",
       "networking.serving.volcano.sh_modelservers.yaml",
+      "tessera.io_apikeys.yaml",
+      "tessera.io_tenants.yaml",
       "workload.serving.volcano.sh_autoscalingpolicies.yaml",
       "workload.serving.volcano.sh_modelboosters.yaml",
       "workload.serving.volcano.sh_modelservings.yaml",
@@ -48,7 +50,7 @@ describe("committed CRDs", () => {
   it("has no stale generated files", () => {
     const generated = fs
       .readdirSync(CRD_DIR)
-      .filter((f) => /serving\.volcano\.sh_.*\.yaml$/.test(f));
+      .filter((f) => /(serving\.volcano\.sh|tessera\.io)_.*\.yaml$/.test(f));
     expect(generated.sort()).toEqual(rendered.map((r) => r.fileName).sort());
   });
 

@@ -1,0 +1,75 @@
+// Maps failures of calls into a cluster to API errors that name the cluster and never carry
+// request headers or credentials.
+import { ApiException } from "@kubernetes/client-node";
+import { ApiError } from "../errors.ts";
+
+export class ClusterTimeoutError extends Error {}
+
+function statusMessage(body: unknown): string | undefined {
+  if (typeof body !== "string") return undefined;
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    return typeof parsed.message === "string" ? parsed.message : undefined;
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+export function kubeStatusCode(e: unknown): number | undefined {
+  return e instanceof ApiException ? e.code : undefined;
+}
+
+export function clusterError(clusterName: string, e: unknown, op: string): ApiError {
+  if (e instanceof ApiError) return e;
+  const details = { cluster: clusterName };
+  if (e instanceof ClusterTimeoutError) {
+    return new ApiError("API_ERR_CLUSTER_TIMEOUT", `cluster ${clusterName}: ${op} timed out`, {
+      details,
+    });
+  }
+  if (e instanceof ApiException) {
+    const msg = statusMessage(e.body) ?? `HTTP ${e.code}`;
+    const withCode = { details: { ...details, status: e.code } };
+    if (e.code === 404)
+      return new ApiError("API_ERR_NOT_FOUND", `cluster ${clusterName}: ${msg}`, withCode);
+    if (e.code === 409)
+      return new ApiError("API_ERR_APPLY_CONFLICT", `cluster ${clusterName}: ${msg}`, withCode);
+    if (e.code === 401 || e.code === 403) {
+      return new ApiError(
+        "API_ERR_CLUSTER_REJECTED",
+        `cluster ${clusterName}: credentials rejected (${msg})`,
+        withCode,
+      );
+    }
+    if (e.code >= 400 && e.code < 500)
+      return new ApiError("API_ERR_CLUSTER_REJECTED", `cluster ${clusterName}: ${msg}`, withCode);
+    return new ApiError(
+      "API_ERR_CLUSTER_UNREACHABLE",
+      `cluster ${clusterName}: ${op} failed (${msg})`,
+      withCode,
+    );
+  }
+  const reason =
+    e instanceof Error
+      ? ((e.cause as { code?: string } | undefined)?.code ?? e.message)
+      : String(e);
+  return new ApiError(
+    "API_ERR_CLUSTER_UNREACHABLE",
+    `cluster ${clusterName}: ${op} failed (${reason})`,
+    { details },
+  );
+}
+
+export async function withTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      fn(),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new ClusterTimeoutError(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,15 @@
+// The API's only door to Prisma: repositories receive this client; nothing else imports @tessera/db's
+// client type.
+import type { PrismaClient } from "@tessera/db";
+
+export type Db = PrismaClient;
+export type { Prisma } from "@tessera/db";
+
+/** Prisma unique-constraint violation (P2002). */
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && "code" in e && e.code === "P2002";
+}
+
+/** BigInt columns as JSON-safe numbers (token counts stay far below 2^53). */
+export const num = (v: bigint | number | null | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);

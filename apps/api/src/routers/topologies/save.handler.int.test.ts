@@ -1,0 +1,74 @@
+// The topology procedures called as plain functions (no tRPC, no HTTP) against PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, unique } from "../../testing/harness.ts";
+import type { TestApp } from "../../testing/harness.ts";
+import type { HandlerContext } from "../../trpc/procedure.ts";
+import { getDesign, renderDesign } from "./get.handler.ts";
+import { saveDesign } from "./save.handler.ts";
+
+let t: TestApp;
+let ctx: HandlerContext;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ctx = {
+    actor: {
+      type: "user",
+      userId: (await t.user("OPERATOR")).id,
+      email: "op@example.test",
+      platformRole: "OPERATOR",
+      memberships: new Map(),
+      via: "bearer",
+      sessionId: "s",
+    },
+    services: t.services,
+    request: { requestId: "test" },
+  };
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const spec = (decodeReplicas: number) =>
+  saveDesign.input.parse({
+    name: "ignored",
+    spec: {
+      name: "llama-pd",
+      model: "llama",
+      engine: "vLLM",
+      roles: [
+        { name: "prefill", kind: "prefill", replicas: 2, tensorParallel: 4, gpusPerPod: 4 },
+        {
+          name: "decode",
+          kind: "decode",
+          replicas: decodeReplicas,
+          tensorParallel: 4,
+          gpusPerPod: 4,
+        },
+      ],
+    },
+  }).spec;
+
+describe("topology designs", () => {
+  it("versions designs, skips no-op saves and renders each version", async () => {
+    const name = unique("design");
+    const v1 = await saveDesign.handler({ ctx, input: { name, spec: spec(4) } });
+    expect([v1.version, v1.created]).toEqual([1, true]);
+    const same = await saveDesign.handler({ ctx, input: { name, spec: spec(4) } });
+    expect([same.version, same.created]).toEqual([1, false]);
+    const v2 = await saveDesign.handler({
+      ctx,
+      input: { name, note: "more decode", spec: spec(6) },
+    });
+    expect(v2.version).toBe(2);
+    const got = await getDesign.handler({ ctx, input: { designId: v1.design.id } });
+    expect(got.versions.map((v) => v.version)).toEqual([2, 1]);
+    const old = await renderDesign.handler({ ctx, input: { designId: v1.design.id, version: 1 } });
+    const roles = (old.manifests[0]?.spec as { template: { roles: { replicas: number }[] } })
+      .template.roles;
+    expect(roles.map((r) => r.replicas)).toEqual([2, 4]);
+    expect(old.issues).toEqual([]);
+    const audit = await t.services.audit.list({ action: "design.save", limit: 50 });
+    expect(audit.filter((a) => a.targetId === v1.design.id)).toHaveLength(2);
+  });
+});

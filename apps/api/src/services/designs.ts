@@ -1,0 +1,308 @@
+// Topology designs (xPyD): saved as immutable versions and rendered to Kthena objects.
+import { z } from "zod";
+import { NETWORKING_API_VERSION, WORKLOAD_API_VERSION, validateManifest } from "@tessera/shared";
+import { ApiError, notFound } from "../errors.ts";
+import type { Repositories } from "../repositories/index.ts";
+import type { AuditService, Caller } from "./audit.ts";
+import { hashOf } from "./deployments.ts";
+import type { Manifest } from "./deployments.ts";
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export const DesignRoleSchema = z.strictObject({
+  name: z.string().min(1).max(12).regex(DNS_LABEL, "must be a DNS-1035 label"),
+  /** prefill / decode roles are paired by the router (PD disaggregation); mixed does both. */
+  kind: z.enum(["prefill", "decode", "mixed"]),
+  replicas: z.int().min(0).max(1000),
+  tensorParallel: z.int().min(1).max(64).default(1),
+  pipelineParallel: z.int().min(1).max(64).default(1),
+  gpusPerPod: z.int().min(0).max(16).default(1),
+  /** Gang minimum for this role (relaxed gang); absent = all replicas (strict gang). */
+  minReplicas: z.int().min(0).optional(),
+});
+
+export const TopologyPolicySchema = z.strictObject({
+  mode: z.enum(["hard", "soft"]).default("hard"),
+  highestTierAllowed: z.int().min(0).max(10),
+});
+
+export const DesignSpecSchema = z
+  .strictObject({
+    model: z
+      .string()
+      .min(1)
+      .max(253)
+      .describe("Model name clients request (ModelRoute modelName)."),
+    modelUri: z.string().max(1000).optional().describe("Weights location passed to the engine."),
+    engine: z.enum(["vLLM", "SGLang"]),
+    image: z.string().min(1).optional(),
+    /** Base name of the rendered objects (DNS label). */
+    name: z.string().min(1).max(40).regex(DNS_LABEL, "must be a DNS-1035 label"),
+    namespace: z.string().min(1).max(63).regex(DNS_LABEL, "must be a DNS label").default("default"),
+    servingGroups: z.int().min(0).max(1000).default(1),
+    roles: z.array(DesignRoleSchema).min(1).max(8),
+    gang: z.enum(["strict", "relaxed", "none"]).default("strict"),
+    networkTopology: z
+      .strictObject({
+        group: TopologyPolicySchema.optional(),
+        role: TopologyPolicySchema.optional(),
+      })
+      .optional(),
+    autoscaling: z
+      .strictObject({
+        metric: z.string().min(1).default("kthena:num_requests_waiting"),
+        targetValue: z.number().positive(),
+        minReplicas: z.int().min(0),
+        maxReplicas: z.int().min(1),
+      })
+      .refine((a) => a.maxReplicas >= a.minReplicas, {
+        path: ["maxReplicas"],
+        message: "must be ≥ minReplicas",
+      })
+      .optional(),
+  })
+  .superRefine((d, ctx) => {
+    const names = new Set<string>();
+    d.roles.forEach((r, i) => {
+      if (names.has(r.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["roles", i, "name"],
+          message: `duplicate role name "${r.name}"`,
+        });
+      names.add(r.name);
+      const gpus = r.tensorParallel * r.pipelineParallel;
+      if (r.gpusPerPod > 0 && gpus % r.gpusPerPod !== 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["roles", i, "gpusPerPod"],
+          message: `must divide tensorParallel × pipelineParallel (${gpus})`,
+        });
+      }
+      if (r.minReplicas !== undefined && r.minReplicas > r.replicas) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["roles", i, "minReplicas"],
+          message: `must be ≤ replicas (${r.replicas})`,
+        });
+      }
+    });
+    const kinds = new Set(d.roles.map((r) => r.kind));
+    if (kinds.has("prefill") !== kinds.has("decode")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["roles"],
+        message: "prefill and decode roles come together",
+      });
+    }
+  });
+export type DesignSpec = z.output<typeof DesignSpecSchema>;
+
+const DEFAULT_IMAGE = {
+  vLLM: "vllm/vllm-openai:latest",
+  SGLang: "lmsysorg/sglang:latest",
+} as const;
+const ENGINE_PORT = { vLLM: 8000, SGLang: 30000 } as const;
+
+/** Pods per role replica: TP×PP GPUs split into pods of gpusPerPod (entry + workers). */
+export const podsPerReplica = (r: z.output<typeof DesignRoleSchema>): number =>
+  r.gpusPerPod === 0 ? 1 : Math.max(1, (r.tensorParallel * r.pipelineParallel) / r.gpusPerPod);
+
+/** Renders a design to Kthena objects: ModelServing, ModelServer, ModelRoute (+ AutoscalingPolicy). */
+export function renderDesign(spec: DesignSpec): Manifest[] {
+  const image = spec.image ?? DEFAULT_IMAGE[spec.engine];
+  const port = ENGINE_PORT[spec.engine];
+  const pd = spec.roles.some((r) => r.kind === "prefill");
+  const podTemplate = (r: z.output<typeof DesignRoleSchema>, entry: boolean) => ({
+    metadata: { labels: { "tessera.io/pd-role": r.kind } },
+    spec: {
+      containers: [
+        {
+          name: entry ? "engine" : "worker",
+          image,
+          args: [
+            ...(spec.engine === "vLLM"
+              ? ["--model", spec.modelUri ?? spec.model, "--served-model-name", spec.model]
+              : ["--model-path", spec.modelUri ?? spec.model, "--served-model-name", spec.model]),
+            "--tensor-parallel-size",
+            String(r.tensorParallel),
+            "--pipeline-parallel-size",
+            String(r.pipelineParallel),
+          ],
+          ports: [{ name: "http", containerPort: port }],
+          ...(r.gpusPerPod > 0
+            ? {
+                resources: {
+                  requests: { "nvidia.com/gpu": String(r.gpusPerPod) },
+                  limits: { "nvidia.com/gpu": String(r.gpusPerPod) },
+                },
+              }
+            : {}),
+        },
+      ],
+    },
+  });
+  const roles = spec.roles.map((r) => {
+    const workers = podsPerReplica(r) - 1;
+    return {
+      name: r.name,
+      replicas: r.replicas,
+      entryTemplate: podTemplate(r, true),
+      workerReplicas: workers,
+      ...(workers > 0 ? { workerTemplate: podTemplate(r, false) } : {}),
+    };
+  });
+  const minRoleReplicas =
+    spec.gang === "relaxed"
+      ? Object.fromEntries(spec.roles.map((r) => [r.name, r.minReplicas ?? r.replicas]))
+      : undefined;
+  const nt = spec.networkTopology;
+  const modelServing: Manifest = {
+    apiVersion: WORKLOAD_API_VERSION,
+    kind: "ModelServing",
+    metadata: { name: spec.name, namespace: spec.namespace },
+    spec: {
+      schedulerName: spec.gang === "none" ? "default-scheduler" : "volcano",
+      replicas: spec.servingGroups,
+      template: {
+        ...(minRoleReplicas ? { gangPolicy: { minRoleReplicas } } : {}),
+        ...(nt && (nt.group || nt.role)
+          ? {
+              networkTopology: {
+                ...(nt.group ? { groupPolicy: nt.group } : {}),
+                ...(nt.role ? { rolePolicy: nt.role } : {}),
+              },
+            }
+          : {}),
+        roles,
+      },
+    },
+  };
+  const modelServer: Manifest = {
+    apiVersion: NETWORKING_API_VERSION,
+    kind: "ModelServer",
+    metadata: { name: spec.name, namespace: spec.namespace },
+    spec: {
+      model: spec.model,
+      inferenceEngine: spec.engine,
+      workloadSelector: {
+        matchLabels: { "modelserving.volcano.sh/name": spec.name },
+        ...(pd
+          ? {
+              pdGroup: {
+                groupKey: "modelserving.volcano.sh/group-name",
+                prefillLabels: { "tessera.io/pd-role": "prefill" },
+                decodeLabels: { "tessera.io/pd-role": "decode" },
+              },
+            }
+          : {}),
+      },
+      workloadPort: { port },
+    },
+  };
+  const modelRoute: Manifest = {
+    apiVersion: NETWORKING_API_VERSION,
+    kind: "ModelRoute",
+    metadata: { name: spec.name, namespace: spec.namespace },
+    spec: {
+      modelName: spec.model,
+      rules: [{ name: "default", targetModels: [{ modelServerName: spec.name }] }],
+    },
+  };
+  const out = [modelServing, modelServer, modelRoute];
+  if (spec.autoscaling) {
+    out.push({
+      apiVersion: WORKLOAD_API_VERSION,
+      kind: "AutoscalingPolicy",
+      metadata: { name: spec.name, namespace: spec.namespace },
+      spec: {
+        metrics: [
+          { name: spec.autoscaling.metric, targetValue: String(spec.autoscaling.targetValue) },
+        ],
+        homogeneousTarget: {
+          target: { targetRef: { kind: "ModelServing", name: spec.name } },
+          minReplicas: spec.autoscaling.minReplicas,
+          maxReplicas: spec.autoscaling.maxReplicas,
+        },
+      },
+    });
+  }
+  return out;
+}
+
+/** Renders and checks the result against the shared schemas (a rendering bug must not ship). */
+export function renderAndValidate(spec: DesignSpec): {
+  manifests: Manifest[];
+  issues: { object: string; path: string; message: string }[];
+} {
+  const manifests = renderDesign(spec);
+  const issues = manifests.flatMap((m) => {
+    const r = validateManifest(m);
+    return "skipped" in r || r.ok
+      ? []
+      : r.issues.map((i) => ({ object: `${m.kind}/${m.metadata.name}`, ...i }));
+  });
+  return { manifests, issues };
+}
+
+export function designsService(deps: { repos: Repositories; audit: AuditService }) {
+  const { repos, audit } = deps;
+  const getDesign = async (id: string) => {
+    const d = await repos.designs.find(id);
+    if (!d) throw notFound("design");
+    return d;
+  };
+  return {
+    async save(
+      caller: Caller,
+      input: {
+        name: string;
+        description?: string | undefined;
+        note?: string | undefined;
+        spec: DesignSpec;
+      },
+    ) {
+      const rendered = renderAndValidate(input.spec);
+      if (rendered.issues.length) {
+        throw new ApiError(
+          "API_ERR_VALIDATION",
+          `design renders invalid objects: ${rendered.issues.map((i) => `${i.object} ${i.path}: ${i.message}`).join("; ")}`,
+        );
+      }
+      const r = await repos.designs.saveVersion({
+        name: input.name,
+        description: input.description,
+        note: input.note,
+        spec: input.spec,
+        specHash: hashOf(input.spec),
+        userId: caller.actor?.type === "user" ? caller.actor.userId : null,
+      });
+      if (r.created) {
+        await audit.record(caller, {
+          action: "design.save",
+          targetType: "TopologyDesign",
+          targetId: r.design.id,
+          after: { name: r.design.name, version: r.version.version, spec: input.spec },
+        });
+      }
+      return { design: r.design, version: r.version.version, created: r.created };
+    },
+    list: () => repos.designs.list(),
+    async get(id: string, version?: number) {
+      const d = await getDesign(id);
+      const v = await repos.designs.version(id, version ?? d.latestVersion);
+      if (!v) throw notFound(`design version ${version ?? d.latestVersion}`);
+      return {
+        design: d,
+        version: v.version,
+        spec: DesignSpecSchema.parse(v.spec),
+        versions: await repos.designs.versions(id),
+      };
+    },
+    async render(id: string, version?: number) {
+      const { spec, version: v } = await this.get(id, version);
+      return { version: v, ...renderAndValidate(spec) };
+    },
+  };
+}
+export type DesignsService = ReturnType<typeof designsService>;

@@ -1,0 +1,213 @@
+// Usage: idempotent ingest of router events, rollups by tenant/key/model/day, showback.
+import { z } from "zod";
+import type { Repositories } from "../repositories/index.ts";
+import type { UsageEvent } from "../repositories/usage.ts";
+import type { AuditService, Caller } from "./audit.ts";
+import { costOf } from "./pricing.ts";
+import type { Pricing, PricingStore } from "./pricing.ts";
+
+/**
+ * One event on a router's usage stream (Redis Stream entry field `event`, JSON). The router-tenancy
+ * issue produces these; `requestId` is unique per request and makes redelivery harmless.
+ */
+export const RouterUsageEventSchema = z.object({
+  requestId: z.string().min(1).max(128),
+  tenant: z.string().min(1).describe("Tenant object name (slug)."),
+  apiKeyId: z.uuid(),
+  model: z.string().min(1).max(253),
+  cluster: z.string().optional().describe("Cluster name as registered in Tessera."),
+  modelServer: z.string().max(253).optional(),
+  endpoint: z.string().max(253).optional(),
+  inputTokens: z.int().min(0),
+  cachedInputTokens: z.int().min(0).default(0),
+  outputTokens: z.int().min(0),
+  ttftMs: z.int().min(0).optional(),
+  durationMs: z.int().min(0),
+  statusCode: z.int().min(100).max(599),
+  occurredAt: z.union([z.iso.datetime({ offset: true }), z.int().min(0)]),
+});
+export type RouterUsageEvent = z.input<typeof RouterUsageEventSchema>;
+
+export function outcomeOf(statusCode: number): UsageEvent["outcome"] {
+  if (statusCode < 400) return "SUCCESS";
+  if (statusCode === 429) return "RATE_LIMITED";
+  if (statusCode === 499) return "CANCELLED";
+  return statusCode < 500 ? "CLIENT_ERROR" : "SERVER_ERROR";
+}
+
+export type GroupBy = "day" | "model" | "apiKey";
+
+export function usageService(deps: {
+  repos: Repositories;
+  pricing: PricingStore;
+  audit: AuditService;
+}) {
+  const { repos, pricing, audit } = deps;
+  const tenantIds = new Map<string, string>();
+  const clusterIds = new Map<string, string>();
+
+  return {
+    /** Returns "ingested" | "duplicate" | "rejected" (unknown tenant or key: logged, acked). */
+    async ingest(
+      raw: unknown,
+    ): Promise<{ result: "ingested" | "duplicate" | "rejected"; reason?: string }> {
+      const parsed = RouterUsageEventSchema.safeParse(raw);
+      if (!parsed.success)
+        return {
+          result: "rejected",
+          reason: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        };
+      const e = parsed.data;
+      let tenantId = tenantIds.get(e.tenant);
+      if (!tenantId) {
+        tenantId = (await repos.tenants.findBySlug(e.tenant))?.id;
+        if (!tenantId) return { result: "rejected", reason: `unknown tenant ${e.tenant}` };
+        tenantIds.set(e.tenant, tenantId);
+      }
+      const key = await repos.apiKeys.find(tenantId, e.apiKeyId);
+      if (!key)
+        return { result: "rejected", reason: `unknown key ${e.apiKeyId} for tenant ${e.tenant}` };
+      let clusterId: string | null = null;
+      if (e.cluster) {
+        clusterId =
+          clusterIds.get(e.cluster) ?? (await repos.clusters.findByName(e.cluster))?.id ?? null;
+        if (clusterId) clusterIds.set(e.cluster, clusterId);
+      }
+      const inserted = await repos.usage.ingest({
+        requestId: e.requestId,
+        tenantId,
+        apiKeyId: key.id,
+        model: e.model,
+        clusterId,
+        modelServer: e.modelServer ?? null,
+        endpoint: e.endpoint ?? null,
+        inputTokens: e.inputTokens,
+        cachedInputTokens: Math.min(e.cachedInputTokens, e.inputTokens),
+        outputTokens: e.outputTokens,
+        ttftMs: e.ttftMs ?? null,
+        durationMs: e.durationMs,
+        statusCode: e.statusCode,
+        outcome: outcomeOf(e.statusCode),
+        occurredAt: new Date(e.occurredAt),
+      });
+      return { result: inserted ? "ingested" : "duplicate" };
+    },
+
+    async summary(input: {
+      tenantId: string;
+      from: Date;
+      to: Date;
+      groupBy: GroupBy[];
+      apiKeyId?: string | undefined;
+      model?: string | undefined;
+    }) {
+      const [rows, prices] = await Promise.all([repos.usage.daily(input), pricing.get()]);
+      const groups = new Map<
+        string,
+        {
+          day?: string;
+          model?: string;
+          apiKeyId?: string;
+          apiKeyPrefix?: string;
+          requests: number;
+          errors: number;
+          inputTokens: number;
+          cachedInputTokens: number;
+          outputTokens: number;
+          totalTokens: number;
+          durationMsSum: number;
+          ttftMsSum: number;
+          ttftCount: number;
+          cost: number;
+        }
+      >();
+      const totals = {
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        outputTokens: 0,
+        totalTokens: 0,
+        cost: 0,
+      };
+      for (const r of rows) {
+        const day = r.day.toISOString().slice(0, 10);
+        const keyParts = [
+          input.groupBy.includes("day") ? day : "",
+          input.groupBy.includes("model") ? r.model : "",
+          input.groupBy.includes("apiKey") ? r.apiKeyId : "",
+        ];
+        const k = keyParts.join("|");
+        let g = groups.get(k);
+        if (!g) {
+          g = {
+            ...(input.groupBy.includes("day") ? { day } : {}),
+            ...(input.groupBy.includes("model") ? { model: r.model } : {}),
+            ...(input.groupBy.includes("apiKey")
+              ? { apiKeyId: r.apiKeyId, apiKeyPrefix: r.apiKey.prefix }
+              : {}),
+            requests: 0,
+            errors: 0,
+            inputTokens: 0,
+            cachedInputTokens: 0,
+            outputTokens: 0,
+            totalTokens: 0,
+            durationMsSum: 0,
+            ttftMsSum: 0,
+            ttftCount: 0,
+            cost: 0,
+          };
+          groups.set(k, g);
+        }
+        const amounts = {
+          inputTokens: Number(r.inputTokens),
+          cachedInputTokens: Number(r.cachedInputTokens),
+          outputTokens: Number(r.outputTokens),
+          durationMsSum: Number(r.durationMsSum),
+        };
+        const cost = costOf(prices, r.model, amounts);
+        g.requests += Number(r.requestCount);
+        g.errors += Number(r.errorCount);
+        g.inputTokens += amounts.inputTokens;
+        g.cachedInputTokens += amounts.cachedInputTokens;
+        g.outputTokens += amounts.outputTokens;
+        g.totalTokens += amounts.inputTokens + amounts.outputTokens;
+        g.durationMsSum += amounts.durationMsSum;
+        g.ttftMsSum += Number(r.ttftMsSum);
+        g.ttftCount += Number(r.ttftCount);
+        g.cost += cost;
+        totals.requests += Number(r.requestCount);
+        totals.errors += Number(r.errorCount);
+        totals.inputTokens += amounts.inputTokens;
+        totals.cachedInputTokens += amounts.cachedInputTokens;
+        totals.outputTokens += amounts.outputTokens;
+        totals.totalTokens += amounts.inputTokens + amounts.outputTokens;
+        totals.cost += cost;
+      }
+      const round = (x: number) => Math.round(x * 1e6) / 1e6;
+      return {
+        currency: prices.currency,
+        from: input.from.toISOString().slice(0, 10),
+        to: input.to.toISOString().slice(0, 10),
+        rows: [...groups.values()].map(({ ttftMsSum, ttftCount, ...g }) => ({
+          ...g,
+          cost: round(g.cost),
+          avgTtftMs: ttftCount ? Math.round(ttftMsSum / ttftCount) : null,
+        })),
+        totals: { ...totals, cost: round(totals.cost) },
+      };
+    },
+
+    recent: async (tenantId: string, limit: number) =>
+      (await repos.usage.recent(tenantId, limit)).map((r) => ({ ...r, id: Number(r.id) })),
+
+    getPricing: () => pricing.get(),
+    async setPricing(caller: Caller, next: Pricing) {
+      const before = await pricing.get();
+      const after = await pricing.set(next);
+      await audit.record(caller, { action: "pricing.set", targetType: "Pricing", before, after });
+      return after;
+    },
+  };
+}
+export type UsageService = ReturnType<typeof usageService>;

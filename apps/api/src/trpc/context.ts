@@ -1,0 +1,19 @@
+// 1. CONTEXT: what every procedure sees. Built from the Fastify request (whose auth plugin has
+// already resolved the caller) so tRPC and REST share the same actor and services.
+import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
+import type { Services } from "../services/index.ts";
+import type { Actor, RequestMeta } from "./procedure.ts";
+
+export interface TrpcContext {
+  actor: Actor | null;
+  services: Services;
+  request: RequestMeta;
+}
+
+export function createContextFactory(services: Services) {
+  return ({ req }: CreateFastifyContextOptions): TrpcContext => ({
+    actor: req.actor ?? null,
+    services,
+    request: { requestId: req.id, ip: req.ip, userAgent: req.headers["user-agent"] },
+  });
+}
