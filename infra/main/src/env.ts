@@ -6,6 +6,8 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 
 const EnvSchema = z.object({
   TESSERA_DATA_DIR: z.string().trim().min(1).default(".tessera"),
+  /** The API server (tRPC, REST, /openapi.json). */
+  TESSERA_API_PORT: port(4000),
   /** Where the router listens for OpenAI traffic (and /healthz, /readyz, /metrics). */
   TESSERA_ROUTER_PORT: port(8080),
   /** The simulated engines all listen on this port, each on its own loopback "pod" address. */

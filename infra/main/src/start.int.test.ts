@@ -50,6 +50,7 @@ describe("npm start (the main job)", () => {
     // As root, embedded PostgreSQL runs as the `postgres` user, which must be able to enter the dir.
     await chmod(dataDir, 0o755);
     const routerPort = await freePort();
+    const apiPort = await freePort();
     const simPort = await freePort();
     const child = spawn(process.execPath, [path.join(import.meta.dirname, "start.ts")], {
       env: {
@@ -57,6 +58,7 @@ describe("npm start (the main job)", () => {
         INIT_CWD: dataDir,
         TESSERA_DATA_DIR: dataDir,
         TESSERA_ROUTER_PORT: String(routerPort),
+        TESSERA_API_PORT: String(apiPort),
         TESSERA_SIM_PORT: String(simPort),
         TESSERA_SIM_REPLICAS: "2",
         TESSERA_SIM_FIRST_IP: "127.0.0.41",
@@ -76,6 +78,23 @@ describe("npm start (the main job)", () => {
     }
     expect(output, output).toContain("tessera: ready");
     expect(output).toMatch(/database ready \(embedded PostgreSQL/);
+    const apiKey = /demo tenant API key\s+(tsk_\S+)/.exec(output)?.[1];
+    expect(apiKey, "the demo key is printed").toBeDefined();
+    // The demo tenant and key exist in the API, as an operator would see them.
+    const password = /operator login\s+\S+ \/ (\S+)/.exec(output)?.[1] ?? "";
+    const loginRes = await fetch(`http://127.0.0.1:${apiPort}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@tessera.local", password }),
+    });
+    expect(loginRes.status).toBe(200);
+    const { token } = (await loginRes.json()) as { token: string };
+    const tenants = (await (
+      await fetch(`http://127.0.0.1:${apiPort}/v1/tenants`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { slug: string }[];
+    expect(tenants.map((t) => t.slug)).toContain("demo");
 
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${routerPort}/v1`, apiKey: "unused" });
     const models = await client.models.list();
@@ -96,6 +115,7 @@ describe("npm start (the main job)", () => {
     // The embedded server and the children are gone: their ports no longer answer.
     await expect(fetch(`http://127.0.0.1:${routerPort}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${simPort}/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${apiPort}/healthz`)).rejects.toThrow();
     expect(await portOpen(pgPort)).toBe(false);
     expect(alive(child.pid ?? 0)).toBe(false);
   });

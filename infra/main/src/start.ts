@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // `npm start`: the local Tessera stack on embedded defaults, ready within a minute on a fresh machine.
-// Today: the control-plane database (embedded PostgreSQL, migrated), simulated vLLM engines on
-// loopback "pod" addresses, and the router in file mode in front of them. Later issues add the API,
-// the console and a local real cluster to this same job.
+// Today: the control-plane database (embedded PostgreSQL, migrated), the API server with a demo
+// tenant and API key, simulated vLLM engines on loopback "pod" addresses, and the router in file mode
+// in front of them. Later issues add the console and a local real cluster to this same job.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { migrate, resolveDatabaseUrl } from "@tessera/db";
+import { loadOrCreateCredentials, saveCredentials } from "./credentials.ts";
 import { demoRouterConfig, loopbackRange } from "./demo-config.ts";
+import { ensureDemoTenant, login } from "./demo-tenant.ts";
 import { readMainEnv } from "./env.ts";
 import { Supervisor, waitForHttp } from "./supervisor.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../../..");
 const SIM_CLI = path.join(REPO, "packages/engine-sim/src/cli/main.ts");
 const ROUTER_CLI = path.join(REPO, "apps/router/src/main.ts");
+const API_MAIN = path.join(REPO, "apps/api/src/main.ts");
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -48,6 +51,31 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown(0));
 
   try {
+    const credentials = await loadOrCreateCredentials(env.dataDir);
+    supervisor.start({
+      name: "api",
+      script: API_MAIN,
+      args: [],
+      env: {
+        DATABASE_URL: db.url,
+        TESSERA_DATA_DIR: env.dataDir,
+        TESSERA_API_PORT: String(env.TESSERA_API_PORT),
+        TESSERA_BOOTSTRAP_ADMIN_EMAIL: credentials.adminEmail,
+        TESSERA_BOOTSTRAP_ADMIN_PASSWORD: credentials.adminPassword,
+        LOG_LEVEL: "warn",
+      },
+    });
+    const apiUrl = `http://127.0.0.1:${env.TESSERA_API_PORT}`;
+    await waitForHttp(`${apiUrl}/readyz`, 60_000);
+    const session = await login(apiUrl, credentials.adminEmail, credentials.adminPassword);
+    const demo = await ensureDemoTenant(session, env.TESSERA_DEMO_MODEL, credentials.demoKey);
+    if (credentials.demoKey?.id !== demo.keyId) {
+      await saveCredentials(env.dataDir, {
+        ...credentials,
+        demoKey: { id: demo.keyId, secret: demo.secret },
+      });
+    }
+
     const podIPs = loopbackRange(env.TESSERA_SIM_FIRST_IP, env.TESSERA_SIM_REPLICAS);
     const servedModel = `tessera/${env.TESSERA_DEMO_MODEL}`;
     supervisor.start({
@@ -87,6 +115,9 @@ async function main(): Promise<void> {
     log("");
     log(`tessera: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     log(`  router (OpenAI API)  ${routerUrl}/v1   model "${env.TESSERA_DEMO_MODEL}"`);
+    log(`  API                  ${apiUrl}   (reference: ${apiUrl}/docs)`);
+    log(`  operator login       ${credentials.adminEmail} / ${credentials.adminPassword}`);
+    log(`  demo tenant API key  ${demo.secret}`);
     log(`  router metrics       ${routerUrl}/metrics`);
     log(`  simulated engines    ${podIPs.map((ip) => `${ip}:${env.TESSERA_SIM_PORT}`).join(", ")}`);
     log(
@@ -96,6 +127,7 @@ async function main(): Promise<void> {
     log("");
     log("  try:");
     log(`  curl -s ${routerUrl}/v1/chat/completions -H 'content-type: application/json' \\`);
+    log(`    -H 'authorization: Bearer ${demo.secret}' \\`);
     log(
       `    -d '{"model":"${env.TESSERA_DEMO_MODEL}","messages":[{"role":"user","content":"Hello"}]}'`,
     );
