@@ -1,0 +1,7 @@
+import { Deployments } from "~/features/deployments/Deployments";
+
+export const metadata = { title: "Deployments" };
+
+export default function DeploymentsPage() {
+  return <Deployments />;
+}
