@@ -1,2 +1,2 @@
 import { tesseraVitest } from "@tessera/config/vitest";
-export default tesseraVitest("main", { testTimeout: 120_000 });
+export default tesseraVitest("main", { testTimeout: 360_000 });

@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   TESSERA_DATA_DIR: z.string().trim().min(1).default(".tessera"),
   /** The API server (tRPC, REST, /openapi.json). */
   TESSERA_API_PORT: port(4000),
+  /** The console (Next.js): `next start` when a production build exists, else `next dev`. */
+  TESSERA_CONSOLE_PORT: port(3000),
   /** Where the router listens for OpenAI traffic (and /healthz, /readyz, /metrics). */
   TESSERA_ROUTER_PORT: port(8080),
   /** The simulated engines all listen on this port, each on its own loopback "pod" address. */

@@ -51,6 +51,7 @@ describe("npm start (the main job)", () => {
     await chmod(dataDir, 0o755);
     const routerPort = await freePort();
     const apiPort = await freePort();
+    const consolePort = await freePort();
     const simPort = await freePort();
     const child = spawn(process.execPath, [path.join(import.meta.dirname, "start.ts")], {
       env: {
@@ -59,6 +60,7 @@ describe("npm start (the main job)", () => {
         TESSERA_DATA_DIR: dataDir,
         TESSERA_ROUTER_PORT: String(routerPort),
         TESSERA_API_PORT: String(apiPort),
+        TESSERA_CONSOLE_PORT: String(consolePort),
         TESSERA_SIM_PORT: String(simPort),
         TESSERA_SIM_REPLICAS: "2",
         TESSERA_SIM_FIRST_IP: "127.0.0.41",
@@ -72,7 +74,7 @@ describe("npm start (the main job)", () => {
     child.stderr.on("data", (b: Buffer) => (output += b.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
 
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 240_000;
     while (!output.includes("tessera: ready") && Date.now() < deadline && child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -95,6 +97,16 @@ describe("npm start (the main job)", () => {
       })
     ).json()) as { slug: string }[];
     expect(tenants.map((t) => t.slug)).toContain("demo");
+    // The console serves its login page and reaches the API through its same-origin proxy.
+    const loginPage = await fetch(`http://127.0.0.1:${consolePort}/login`);
+    expect(loginPage.status).toBe(200);
+    expect(await loginPage.text()).toMatch(/Tessera/);
+    const proxied = await fetch(`http://127.0.0.1:${consolePort}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@tessera.local", password }),
+    });
+    expect(proxied.status).toBe(200);
 
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${routerPort}/v1`, apiKey: "unused" });
     const models = await client.models.list();
@@ -116,6 +128,7 @@ describe("npm start (the main job)", () => {
     await expect(fetch(`http://127.0.0.1:${routerPort}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${simPort}/health`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${apiPort}/healthz`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${consolePort}/login`)).rejects.toThrow();
     expect(await portOpen(pgPort)).toBe(false);
     expect(alive(child.pid ?? 0)).toBe(false);
   });

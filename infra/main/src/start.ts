@@ -2,8 +2,9 @@
 // `npm start`: the local Tessera stack on embedded defaults, ready within a minute on a fresh machine.
 // Today: the control-plane database (embedded PostgreSQL, migrated), the API server with a demo
 // tenant and API key, simulated vLLM engines on loopback "pod" addresses, and the router in file mode
-// in front of them. Later issues add the console and a local real cluster to this same job.
-import { mkdir, writeFile } from "node:fs/promises";
+// in front of them, and the console. A later issue adds a local real cluster to this same job.
+import { access, mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { migrate, resolveDatabaseUrl } from "@tessera/db";
 import { loadOrCreateCredentials, saveCredentials } from "./credentials.ts";
@@ -16,6 +17,20 @@ const REPO = path.resolve(import.meta.dirname, "../../..");
 const SIM_CLI = path.join(REPO, "packages/engine-sim/src/cli/main.ts");
 const ROUTER_CLI = path.join(REPO, "apps/router/src/main.ts");
 const API_MAIN = path.join(REPO, "apps/api/src/main.ts");
+const CONSOLE_DIR = path.join(REPO, "apps/console");
+const NEXT_CLI = createRequire(path.join(CONSOLE_DIR, "package.json")).resolve(
+  "next/dist/bin/next",
+);
+
+/** A production build is served as is; otherwise the dev server compiles pages on first visit. */
+async function consoleMode(): Promise<"start" | "dev"> {
+  try {
+    await access(path.join(CONSOLE_DIR, ".next", "BUILD_ID"));
+    return "start";
+  } catch {
+    return "dev";
+  }
+}
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -76,6 +91,16 @@ async function main(): Promise<void> {
       });
     }
 
+    const mode = await consoleMode();
+    supervisor.start({
+      name: "console",
+      script: NEXT_CLI,
+      args: [mode, "--port", String(env.TESSERA_CONSOLE_PORT), "--hostname", "127.0.0.1"],
+      cwd: CONSOLE_DIR,
+      env: { TESSERA_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    const consoleUrl = `http://127.0.0.1:${env.TESSERA_CONSOLE_PORT}`;
+
     const podIPs = loopbackRange(env.TESSERA_SIM_FIRST_IP, env.TESSERA_SIM_REPLICAS);
     const servedModel = `tessera/${env.TESSERA_DEMO_MODEL}`;
     supervisor.start({
@@ -111,9 +136,14 @@ async function main(): Promise<void> {
     });
     const routerUrl = `http://127.0.0.1:${env.TESSERA_ROUTER_PORT}`;
     await waitForHttp(`${routerUrl}/readyz`, 30_000);
+    // The dev server compiles the login page on this first request.
+    await waitForHttp(`${consoleUrl}/login`, 180_000);
 
     log("");
     log(`tessera: ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `  console              ${consoleUrl}   (${mode === "dev" ? "next dev" : "production build"})`,
+    );
     log(`  router (OpenAI API)  ${routerUrl}/v1   model "${env.TESSERA_DEMO_MODEL}"`);
     log(`  API                  ${apiUrl}   (reference: ${apiUrl}/docs)`);
     log(`  operator login       ${credentials.adminEmail} / ${credentials.adminPassword}`);

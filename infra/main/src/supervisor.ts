@@ -11,6 +11,8 @@ export interface ProgramSpec {
   script: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /** Working directory (default: this process's). */
+  cwd?: string;
 }
 
 interface Running {
@@ -37,6 +39,7 @@ export class Supervisor {
   start(spec: ProgramSpec): void {
     const child = spawn(process.execPath, [spec.script, ...spec.args], {
       env: childEnv(spec.env),
+      cwd: spec.cwd,
       stdio: ["ignore", "pipe", "pipe"],
     });
     for (const stream of [child.stdout, child.stderr]) {
