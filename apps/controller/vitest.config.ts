@@ -12,7 +12,16 @@ export default mergeConfig(
   {
     test: {
       fileParallelism: false,
-      provide: { tesseraClusters: [{ name: "ctl", topology: "2x2x4" }] },
+      provide: {
+        tesseraClusters: [
+          {
+            name: "ctl",
+            topology: "2x2x4",
+            // Simulated vLLM engines for the autoscaler's pods (autoscaling.int.test.ts).
+            podEngines: { selector: "tessera.io/engine=tessera-sim" },
+          },
+        ],
+      },
     },
   },
 );

@@ -3,6 +3,10 @@
 // dynamically (Volcano may be installed, upgraded or removed while the controller runs).
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
+import { AutoscalingReconciler } from "./autoscaling/reconciler.ts";
+import type { AutoscalingPolicyObject } from "./autoscaling/reconciler.ts";
+import { clusterInventory } from "./autoscaling/feasibility.ts";
+import type { NodeObject } from "./autoscaling/feasibility.ts";
 import { KubeClient } from "./k8s/client.ts";
 import { detectPodGroupMode } from "./k8s/podgroup-mode.ts";
 import { resourcePath } from "./k8s/resources.ts";
@@ -35,6 +39,8 @@ export interface ManagerOptions {
   resyncSeconds?: number;
   podGroupPollSeconds?: number;
   modelBooster?: boolean;
+  /** The autoscaler (AutoscalingPolicy); on by default. */
+  autoscaling?: boolean | { intervalSeconds?: number; histogramBaselineSeconds?: number };
 }
 
 const LABEL_MS = "modelserving.volcano.sh/name";
@@ -78,6 +84,18 @@ export class Manager {
   private readonly crInformer: Informer<ControllerRevisionObject>;
   private readonly boosterInformer: Informer<KubeObject> | undefined;
   private workersRunning: Promise<void>[] = [];
+  readonly autoscalerQueue: WorkQueue;
+  autoscaler: AutoscalingReconciler | undefined;
+  /** Started after a probe: the AutoscalingPolicy and HyperNode CRDs may be absent. */
+  private asInformers:
+    | {
+        policies: Informer<AutoscalingPolicyObject>;
+        nodes: Informer<NodeObject>;
+        allPods: Informer<PodObject>;
+        hyperNodes: Informer<KubeObject>;
+      }
+    | undefined;
+  private readonly asStarted = new Set<string>();
   private readonly lastSeen = new Map<string, string>();
 
   constructor(o: ManagerOptions) {
@@ -93,6 +111,7 @@ export class Manager {
     });
     this.queue = new WorkQueue(queueOpts("modelserving"));
     this.boosterQueue = new WorkQueue(queueOpts("modelbooster"));
+    this.autoscalerQueue = new WorkQueue(queueOpts("autoscaler"));
     const resyncMs = (o.resyncSeconds ?? 300) * 1000;
     const informer = <T extends KubeObject>(name: string, kind: string, labelSelector?: string) => {
       const inf = new Informer<T>(this.client, {
@@ -161,6 +180,8 @@ export class Manager {
       },
     });
 
+    if (o.autoscaling !== false) this.setupAutoscaler(events, podIndex);
+
     if (o.modelBooster ?? true) {
       const boosterInformer = informer<KubeObject>("modelboosters", "ModelBooster");
       this.boosterInformer = boosterInformer;
@@ -179,6 +200,110 @@ export class Manager {
         modelServing: (ns, name) => this.msInformer.get(name, ns),
       });
     }
+  }
+
+  /** The autoscaler's informers, queue wiring and reconciler (apps/controller/src/autoscaling). */
+  private setupAutoscaler(events: EventRecorder, podIndex: Index<PodObject>): void {
+    const o = this.o;
+    const cfg = typeof o.autoscaling === "object" ? o.autoscaling : {};
+    const mk = <T extends KubeObject>(name: string, kind: string, namespace?: string) =>
+      new Informer<T>(this.client, {
+        name,
+        path: resourcePath(kind, namespace),
+        resyncMs: (o.resyncSeconds ?? 300) * 1000,
+        log: this.log,
+        onRestart: (n) => o.metrics.informerRestarts.inc({ informer: n }),
+      });
+    const inf = {
+      policies: mk<AutoscalingPolicyObject>(
+        "autoscalingpolicies",
+        "AutoscalingPolicy",
+        o.namespace,
+      ),
+      // Capacity is cluster-wide: every node, every pod bound to one, the HyperNode tree.
+      nodes: mk<NodeObject>("nodes", "Node"),
+      allPods: mk<PodObject>("allpods", "Pod"),
+      hyperNodes: mk<KubeObject>("hypernodes", "HyperNode"),
+    };
+    let inventory: ReturnType<typeof clusterInventory> | undefined;
+    inf.policies.on((e, p) => {
+      if (e === "update" || e === "resync") return; // periodic requeue covers these
+      this.autoscalerQueue.add(key(p));
+    });
+    // Re-plan when capacity changes: policies whose last scale-up was cut are retried at once.
+    const capacityChanged = () => {
+      inventory = undefined;
+      for (const p of inf.policies.list())
+        if (
+          (p.status?.conditions ?? []).some((c) => c.type === "Schedulable" && c.status === "False")
+        )
+          this.autoscalerQueue.add(key(p));
+    };
+    inf.nodes.on((e) => e !== "resync" && capacityChanged());
+    inf.hyperNodes.on((e) => e !== "resync" && capacityChanged());
+    inf.allPods.on((e, p) => {
+      if (e === "resync") return;
+      if (e === "delete" || p.status?.phase === "Succeeded" || p.status?.phase === "Failed")
+        capacityChanged();
+      else inventory = undefined;
+    });
+    this.asInformers = inf;
+    this.autoscaler = new AutoscalingReconciler({
+      client: this.client,
+      events,
+      log: this.log,
+      ...(cfg.intervalSeconds !== undefined ? { intervalMs: cfg.intervalSeconds * 1000 } : {}),
+      ...(cfg.histogramBaselineSeconds !== undefined
+        ? { histogramBaselineMs: cfg.histogramBaselineSeconds * 1000 }
+        : {}),
+      caches: {
+        policy: (ns, name) => inf.policies.get(name, ns),
+        modelServing: (ns, name) => this.msInformer.get(name, ns),
+        pods: (ns, ms) => podIndex.get(`${ns}/${ms}`),
+        cluster: () => {
+          if (!this.asStarted.has("nodes") || !this.asStarted.has("allpods")) return undefined;
+          inventory ??= clusterInventory(
+            inf.nodes.list(),
+            inf.allPods.list(),
+            this.asStarted.has("hypernodes") ? inf.hyperNodes.list() : [],
+          );
+          return inventory;
+        },
+      },
+    });
+  }
+
+  /** Starts each autoscaler informer whose resource the apiserver serves (probed with a 1-item list). */
+  private async startAutoscalerInformers(): Promise<void> {
+    const inf = this.asInformers;
+    if (!inf) return;
+    const pending = Object.values(inf).filter((i) => !this.asStarted.has(i.name));
+    await Promise.all(
+      pending.map(async (i) => {
+        const kind =
+          i === inf.policies
+            ? "AutoscalingPolicy"
+            : i === inf.hyperNodes
+              ? "HyperNode"
+              : i === inf.nodes
+                ? "Node"
+                : "Pod";
+        try {
+          await this.client.request(
+            "GET",
+            resourcePath(kind, i === inf.policies ? this.o.namespace : undefined),
+            {
+              query: { limit: 1 },
+            },
+          );
+        } catch {
+          return; // not served (yet); probed again with the PodGroup CRD check
+        }
+        this.asStarted.add(i.name);
+        this.informers.push(i);
+        await i.start();
+      }),
+    );
   }
 
   private async ensurePodGroupInformer(): Promise<void> {
@@ -212,10 +337,14 @@ export class Manager {
   async startInformers(): Promise<void> {
     await this.ensurePodGroupInformer();
     await Promise.all(this.informers.map((i) => i.start()));
+    await this.startAutoscalerInformers();
     const poll = (this.o.podGroupPollSeconds ?? 30) * 1000;
     this.pollTimer = setInterval(() => {
       this.ensurePodGroupInformer().catch((e: unknown) =>
         this.log.warn({ err: String(e) }, "PodGroup CRD check failed"),
+      );
+      this.startAutoscalerInformers().catch((e: unknown) =>
+        this.log.warn({ err: String(e) }, "autoscaler informers not started"),
       );
       for (const i of this.informers)
         this.o.metrics.informerStaleness.set({ informer: i.name }, i.staleSeconds());
@@ -268,6 +397,13 @@ export class Manager {
       this.workersRunning.push(
         this.worker(this.boosterQueue, "modelbooster", (k) => booster.reconcile(k)),
       );
+    const autoscaler = this.autoscaler;
+    if (autoscaler) {
+      this.workersRunning.push(
+        this.worker(this.autoscalerQueue, "autoscaler", (k) => autoscaler.reconcile(k)),
+      );
+      for (const p of this.asInformers?.policies.list() ?? []) this.autoscalerQueue.add(key(p));
+    }
     for (const ms of this.msInformer.list()) this.queue.add(key(ms));
     for (const b of this.boosterInformer?.list() ?? []) this.boosterQueue.add(key(b));
   }
@@ -277,7 +413,12 @@ export class Manager {
     clearInterval(this.pollTimer);
     this.queue.shutdown();
     this.boosterQueue.shutdown();
-    await Promise.all([this.queue.drain(), this.boosterQueue.drain()]);
+    this.autoscalerQueue.shutdown();
+    await Promise.all([
+      this.queue.drain(),
+      this.boosterQueue.drain(),
+      this.autoscalerQueue.drain(),
+    ]);
     await Promise.all(this.workersRunning);
     await Promise.all(this.informers.map((i) => i.stop()));
   }

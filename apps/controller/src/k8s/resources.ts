@@ -52,6 +52,12 @@ const TYPES: ResourceType[] = [
   },
   {
     apiVersion: WORKLOAD_API_VERSION,
+    kind: "AutoscalingPolicy",
+    plural: "autoscalingpolicies",
+    namespaced: true,
+  },
+  {
+    apiVersion: WORKLOAD_API_VERSION,
     kind: "ModelBooster",
     plural: "modelboosters",
     namespaced: true,

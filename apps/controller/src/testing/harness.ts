@@ -3,6 +3,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { Manager } from "../manager.ts";
+import type { ManagerOptions } from "../manager.ts";
 import { ControllerMetrics } from "../runtime/metrics.ts";
 
 export interface RunningController {
@@ -13,7 +14,13 @@ export interface RunningController {
 
 export async function startController(
   kc: KubeConfig,
-  opts: { workers?: number; namespace?: string; identity?: string; logLevel?: string } = {},
+  opts: {
+    workers?: number;
+    namespace?: string;
+    identity?: string;
+    logLevel?: string;
+    autoscaling?: ManagerOptions["autoscaling"];
+  } = {},
 ): Promise<RunningController> {
   const metrics = new ControllerMetrics();
   const log = pino({ level: opts.logLevel ?? "silent" });
@@ -26,6 +33,7 @@ export async function startController(
     resyncSeconds: 30,
     podGroupPollSeconds: 5,
     ...(opts.namespace ? { namespace: opts.namespace } : {}),
+    ...(opts.autoscaling !== undefined ? { autoscaling: opts.autoscaling } : {}),
   });
   await manager.startInformers();
   manager.runWorkers();
