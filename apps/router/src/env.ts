@@ -23,6 +23,25 @@ export const EnvSchema = z.object({
   DRAIN_TIMEOUT_MS: int.default(30_000),
   DEBUG_ENDPOINTS: bool.default(true),
   DEBUG_DECISIONS: int.default(64),
+  // Tenancy (docs/router.md "Tenancy"). Off unless TENANCY_ENABLED or a Redis URL is set.
+  TENANCY_ENABLED: bool.default(false),
+  /** Require a bearer credential on /v1 inference requests when tenancy is on. */
+  TENANCY_AUTH: bool.default(true),
+  TENANCY_REDIS_URL: z.string().optional(),
+  TENANCY_FAIL_MINUTE: z.enum(["open", "closed", "local"]).default("local"),
+  TENANCY_FAIL_CALENDAR: z.enum(["open", "closed", "local"]).default("open"),
+  TENANCY_FAIL_CONCURRENCY: z.enum(["open", "closed", "local"]).default("local"),
+  TENANCY_OUTPUT_RESERVE: int.default(768),
+  TENANCY_TOKEN_COUNT: z.enum(["tokenizer", "estimate"]).default("tokenizer"),
+  TENANCY_QUEUE_CAPACITY: int.optional(),
+  TENANCY_QUEUE_TIMEOUT_MS: int.default(30_000),
+  TENANCY_JWKS_URL: z.string().optional(),
+  TENANCY_JWT_ISSUER: z.string().optional(),
+  TENANCY_JWT_AUDIENCE: z.string().optional(),
+  TENANCY_JWT_TENANT_CLAIM: z.string().default("tessera.io/tenant"),
+  USAGE_STREAM: z.string().default("tessera:usage"),
+  USAGE_SPOOL_PATH: z.string().optional(),
+  TESSERA_CLUSTER: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

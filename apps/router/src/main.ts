@@ -5,6 +5,8 @@
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { readEnv } from "./env.ts";
+import type { Env } from "./env.ts";
+import type { TenancyOptions } from "./tenancy/tenancy.ts";
 import { Router } from "./router.ts";
 import { FileSource } from "./sources/file/file-source.ts";
 import { KubernetesSource } from "./sources/kubernetes/kubernetes-source.ts";
@@ -58,6 +60,9 @@ async function main(): Promise<void> {
       intervalMs: env.METRICS_SCRAPE_INTERVAL_MS,
       staleAfterMs: env.METRICS_STALE_AFTER_MS,
     },
+    ...(env.TENANCY_ENABLED || env.TENANCY_REDIS_URL !== undefined
+      ? { tenancy: tenancyFromEnv(env) }
+      : {}),
   });
   const configPath = values.config ?? env.ROUTER_CONFIG;
   const schedulerConfigPath = values["scheduler-config"] ?? env.ROUTER_SCHEDULER_CONFIG;
@@ -111,6 +116,46 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (err) =>
     logger.error({ err }, "unhandled rejection (kept running)"),
   );
+}
+
+function tenancyFromEnv(env: Env): TenancyOptions {
+  return {
+    auth: env.TENANCY_AUTH,
+    ...(env.TENANCY_REDIS_URL !== undefined ? { redisUrl: env.TENANCY_REDIS_URL } : {}),
+    failModes: {
+      minute: env.TENANCY_FAIL_MINUTE,
+      calendar: env.TENANCY_FAIL_CALENDAR,
+      concurrency: env.TENANCY_FAIL_CONCURRENCY,
+    },
+    outputReserve: env.TENANCY_OUTPUT_RESERVE,
+    tokenCount: env.TENANCY_TOKEN_COUNT,
+    leaseMs: env.UPSTREAM_TIMEOUT_MS + 60_000,
+    ...(env.TENANCY_QUEUE_CAPACITY !== undefined
+      ? {
+          fairness: {
+            capacity: env.TENANCY_QUEUE_CAPACITY,
+            timeoutMs: env.TENANCY_QUEUE_TIMEOUT_MS,
+          },
+        }
+      : {}),
+    ...(env.TENANCY_JWKS_URL !== undefined
+      ? {
+          jwt: {
+            jwksUrl: env.TENANCY_JWKS_URL,
+            tenantClaim: env.TENANCY_JWT_TENANT_CLAIM,
+            ...(env.TENANCY_JWT_ISSUER !== undefined ? { issuer: env.TENANCY_JWT_ISSUER } : {}),
+            ...(env.TENANCY_JWT_AUDIENCE !== undefined
+              ? { audience: env.TENANCY_JWT_AUDIENCE }
+              : {}),
+          },
+        }
+      : {}),
+    usage: {
+      stream: env.USAGE_STREAM,
+      ...(env.USAGE_SPOOL_PATH !== undefined ? { spoolPath: env.USAGE_SPOOL_PATH } : {}),
+      ...(env.TESSERA_CLUSTER !== undefined ? { cluster: env.TESSERA_CLUSTER } : {}),
+    },
+  };
 }
 
 main().catch((err: unknown) => {

@@ -23,6 +23,8 @@ import type { PluginRegistry } from "./scheduling/registry.ts";
 import { Scheduler } from "./scheduling/scheduler.ts";
 import { createHttpServer } from "./server/http-server.ts";
 import type { ObjectSnapshot } from "./sources/objects.ts";
+import { Tenancy } from "./tenancy/tenancy.ts";
+import type { TenancyOptions } from "./tenancy/tenancy.ts";
 import { UpstreamPools } from "./upstream/pools.ts";
 import type { UpstreamPoolOptions } from "./upstream/pools.ts";
 
@@ -49,8 +51,10 @@ export interface RouterOptions {
   drainTimeoutMs?: number;
   registry?: PluginRegistry;
   random?: () => number;
-  /** Admission seam (tenancy, quotas, rate limits: a later issue). */
+  /** Admission seam (extra admitters; tenancy adds its own). */
   admitters?: Admitter[];
+  /** Tenancy: auth, tenant quotas, ModelRoute rateLimit, fair queue, usage stream. */
+  tenancy?: TenancyOptions;
   /** Usage seam: called after every routed response. */
   usageHooks?: UsageHook[];
   /** Include Node process metrics (default true). */
@@ -87,6 +91,7 @@ export class Router {
   readonly random: () => number;
   readonly admitters: Admitter[] | null;
   readonly usageHooks: UsageHook[] | null;
+  readonly tenancy: Tenancy | null;
   readonly handle: PluginHandle;
   readonly sources: SourceStatus[] = [];
   table: RoutingTable = EMPTY_TABLE;
@@ -112,10 +117,18 @@ export class Router {
     this.decisions = new DecisionRing(opts.debugDecisions ?? 64);
     this.registry = opts.registry ?? registerBuiltinPlugins();
     this.random = opts.random ?? Math.random;
-    this.admitters =
-      opts.admitters !== undefined && opts.admitters.length > 0 ? opts.admitters : null;
-    this.usageHooks =
-      opts.usageHooks !== undefined && opts.usageHooks.length > 0 ? opts.usageHooks : null;
+    this.tenancy =
+      opts.tenancy !== undefined ? new Tenancy(opts.tenancy, this.metrics.registry) : null;
+    const admitters = [
+      ...(this.tenancy !== null ? [this.tenancy.admitter] : []),
+      ...(opts.admitters ?? []),
+    ];
+    const usageHooks = [
+      ...(this.tenancy !== null ? [this.tenancy.usageHook] : []),
+      ...(opts.usageHooks ?? []),
+    ];
+    this.admitters = admitters.length > 0 ? admitters : null;
+    this.usageHooks = usageHooks.length > 0 ? usageHooks : null;
     this.options = {
       bodyLimitBytes: opts.bodyLimitBytes ?? 8 * 1024 * 1024,
       headersTimeoutMs: opts.headersTimeoutMs ?? 10_000,
@@ -157,6 +170,7 @@ export class Router {
   applySnapshot(snapshot: ObjectSnapshot): RoutingTable {
     const table = buildRoutingTable(snapshot, this.pool, (m) => this.logger.warn(m));
     this.table = table;
+    this.tenancy?.applySnapshot(snapshot);
     this.hasSnapshot = true;
     return table;
   }
@@ -232,6 +246,7 @@ export class Router {
     this.#servers = [];
     await this.scheduler.closeUnused(null);
     await this.pools.destroy();
+    await this.tenancy?.close();
   }
 }
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // npm run bench -- <name> [--scale S] [--seed N] [--out DIR] [...]
 import { parseArgs } from "node:util";
+import { autoscalingBenchmark } from "./autoscaling/autoscaling.ts";
 import { cachePressureBenchmark } from "./benchmarks/cache-pressure.ts";
 import { kthenaBenchmark } from "./benchmarks/kthena.ts";
 import { kthenaHttpBenchmark } from "./benchmarks/kthena-http.ts";
 import { overheadBenchmark } from "./benchmarks/overhead.ts";
 import { pdBenchmark } from "./benchmarks/pd.ts";
+import { ratelimitBenchmark } from "./ratelimit/ratelimit.ts";
 
-const USAGE = `usage: npm run bench -- <kthena|cache-pressure|overhead|pd> [options]
+const USAGE = `usage: npm run bench -- <kthena|cache-pressure|overhead|pd|ratelimit> [options]
   --scale S        fraction of the full workload (default 1); outputs go to docs/benchmarks/ only at scale 1
   --seed N         workload and engine seed (default 1)
   --out DIR        write the report files here instead
@@ -22,7 +24,8 @@ benchmarks:
   kthena-http      the same at 1/8 scale through the real router process, next to DES (≈ 4 min)
   cache-pressure   llm-d high cache pressure ladder + staleness sweep (DES)
   overhead         router vs direct, nginx, HAProxy, node:http+undici (needs nginx + haproxy)
-  pd               prefill/decode deciders, benchmark-local decider models (DES)`;
+  pd               prefill/decode deciders, benchmark-local decider models (DES)
+  ratelimit        token rate-limit accuracy: 1/2/4 router processes on one redis-server (fake clock)`;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -75,6 +78,9 @@ async function main(): Promise<void> {
     case "pd":
       result = await pdBenchmark({ scale, seed, out: values.out });
       break;
+    case "ratelimit":
+      result = await ratelimitBenchmark({ scale, seed, out: values.out });
+      break;
     case "cache-pressure":
       result = await cachePressureBenchmark({
         scale,
@@ -83,6 +89,9 @@ async function main(): Promise<void> {
         contenders,
         staleness: values["no-staleness"] !== true,
       });
+      break;
+    case "autoscaling":
+      result = await autoscalingBenchmark({ scale, seed, out: values.out });
       break;
     default:
       throw new Error(`unknown benchmark "${name}"\n${USAGE}`);

@@ -1,5 +1,6 @@
-// Seams for the later tenancy / quota / rate-limit issue. Nothing implements them yet; the server
-// resolves the arrays at boot and skips them entirely when empty.
+// Admission and usage seams. The tenancy admitter (src/tenancy) implements both: it authenticates,
+// reserves quota and returns an Admission whose settle/release the server calls as the request
+// progresses and ends. The server resolves the arrays at boot and skips them entirely when empty.
 import type { IncomingHttpHeaders } from "node:http";
 
 export interface AdmissionInput {
@@ -8,6 +9,28 @@ export interface AdmissionInput {
   readonly headers: IncomingHttpHeaders;
   /** Rough input-token estimate (ceil(chars / 4)). */
   readonly estimatedInputTokens: number;
+  /** The parsed request body (read-only). */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The prompt text (chat messages or completion prompt), computed once. */
+  promptText(): string;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** Token usage of one request so far (or in total). */
+export interface AdmissionUsage {
+  readonly input: number;
+  readonly output: number;
+}
+
+/** An admitted request's hold on quota, plus its identity for metrics, logs and usage. */
+export interface Admission {
+  readonly tenant: string | null;
+  readonly apiKey: string | null;
+  /** Output produced so far during a stream (≈ events): charge it incrementally. */
+  progress?(outputSoFar: number): void;
+  /** Request ended: settle to actual usage (`null`: unknown, charge only what was observed). */
+  end(usage: AdmissionUsage | null, status: number): void;
 }
 
 /** A denial is returned as an OpenAI-style error with the given status (e.g. 401, 429). */
@@ -15,17 +38,21 @@ export interface AdmissionDenial {
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /** Extra response headers (Retry-After, x-ratelimit-*). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Admitter {
   readonly name: string;
-  /** Returns null to admit. */
-  admit(input: AdmissionInput): AdmissionDenial | null | Promise<AdmissionDenial | null>;
+  /** Returns null (or an Admission) to admit, a denial to refuse. */
+  admit(
+    input: AdmissionInput,
+  ): AdmissionDenial | Admission | null | Promise<AdmissionDenial | Admission | null>;
 }
 
 export interface UsageRecord {
   readonly requestId: string;
-  /** Placeholders until tenancy lands. */
+  /** Set when an admitter identified the caller (tenancy). */
   readonly tenant: string | null;
   readonly apiKey: string | null;
   readonly model: string;
@@ -35,6 +62,9 @@ export interface UsageRecord {
   readonly statusCode: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cachedInputTokens: number;
+  /** Time to first token (streams) or to response headers; null if none arrived. */
+  readonly ttftMs: number | null;
   readonly durationMs: number;
 }
 

@@ -23,6 +23,11 @@ export const ROUTER_ERRORS = {
   not_found: { status: 404, type: "not_found_error", logType: "route_not_found" },
   method_not_allowed: { status: 405, type: "invalid_request_error", logType: "request_parsing" },
   admission_denied: { status: 429, type: "rate_limit_error", logType: "admission" },
+  invalid_api_key: { status: 401, type: "authentication_error", logType: "admission" },
+  permission_denied: { status: 403, type: "permission_error", logType: "admission" },
+  rate_limit_exceeded: { status: 429, type: "rate_limit_error", logType: "admission" },
+  quota_unavailable: { status: 503, type: "service_unavailable_error", logType: "admission" },
+  queue_timeout: { status: 503, type: "service_unavailable_error", logType: "admission" },
   no_ready_endpoint: { status: 503, type: "service_unavailable_error", logType: "pod_discovery" },
   scheduling_failed: { status: 503, type: "service_unavailable_error", logType: "scheduling" },
   upstream_unavailable: { status: 502, type: "server_error", logType: "proxy" },
@@ -38,15 +43,18 @@ export class RouterError extends Error {
   override readonly name = "RouterError";
   readonly code: RouterErrorCode;
   readonly status: number;
+  /** Extra response headers (e.g. Retry-After on 429). */
+  readonly headers: Readonly<Record<string, string>> | null;
   constructor(
     code: RouterErrorCode,
     message: string,
     status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Readonly<Record<string, string>> },
   ) {
     super(message, options);
     this.code = code;
     this.status = status ?? ROUTER_ERRORS[code].status;
+    this.headers = options?.headers ?? null;
   }
 }
 

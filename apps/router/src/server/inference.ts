@@ -18,7 +18,8 @@ import type { AttemptFailure } from "../upstream/proxy.ts";
 import { isFailure, relay, upstreamHeaders } from "../upstream/proxy.ts";
 import type { Router } from "../router.ts";
 import { readBody } from "./body.ts";
-import { RouterError, errorBody } from "./errors.ts";
+import { ROUTER_ERRORS, RouterError, errorBody } from "./errors.ts";
+import type { RouterErrorCode } from "./errors.ts";
 import { RequestState } from "./request-state.ts";
 
 const kState = Symbol("tessera.requestState");
@@ -112,10 +113,24 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
       model,
       headers: st.headers,
       estimatedInputTokens: Math.ceil(st.promptText().length / 4),
+      body,
+      promptText: () => st.promptText(),
+      signal: st.ac.signal,
     };
     for (const a of router.admitters) {
-      const denial = await a.admit(input);
-      if (denial !== null) throw new RouterError("admission_denied", denial.message, denial.status);
+      const r = await a.admit(input);
+      if (r === null) continue;
+      if ("end" in r) {
+        (st.admissions ??= []).push(r);
+        if (r.tenant !== null) st.tenant = r.tenant;
+        if (r.apiKey !== null) st.apiKey = r.apiKey;
+        continue;
+      }
+      // A denial's own code when it is one of the router's (tenancy uses these), else generic.
+      const code: RouterErrorCode = Object.hasOwn(ROUTER_ERRORS, r.code)
+        ? (r.code as RouterErrorCode)
+        : "admission_denied";
+      throw new RouterError(code, r.message, r.status, { headers: r.headers });
     }
   }
 
@@ -392,6 +407,7 @@ function onError(router: Router, st: RequestState, err: unknown): void {
     "x-request-id": st.requestId,
   };
   if (code === "body_too_large" || code === "request_timeout") headers.connection = "close";
+  if (err instanceof RouterError && err.headers !== null) Object.assign(headers, err.headers);
   res.writeHead(status, headers);
   res.end(errorBody(code, st.errorMessage ?? ""));
 }
@@ -415,6 +431,16 @@ function finish(router: Router, st: RequestState): void {
   m.requests.labels(st.modelLabel, route, server, statusText(status), st.errorCode ?? "").inc();
   m.requestDuration.labels(st.modelLabel, server).observe((now - st.t0) / 1000);
   const usage = st.usage;
+  if (st.admissions !== null) {
+    const u = usage === null ? null : { input: usage.promptTokens, output: usage.completionTokens };
+    for (const a of st.admissions) {
+      try {
+        a.end(u, status);
+      } catch (err) {
+        router.logger.warn({ err }, "admission settle failed");
+      }
+    }
+  }
   if (usage !== null) {
     m.tokens.labels(st.modelLabel, "input").inc(usage.promptTokens);
     m.tokens.labels(st.modelLabel, "output").inc(usage.completionTokens);
@@ -447,18 +473,18 @@ function finish(router: Router, st: RequestState): void {
     input_tokens: usage?.promptTokens ?? 0,
     output_tokens: usage?.completionTokens ?? 0,
     stream: st.stream,
-    tenant: null,
-    api_key: null,
+    tenant: st.tenant,
+    api_key: st.apiKey,
     duration_total: round(now - st.t0),
     duration_request_processing: round(tDispatch - st.t0),
     duration_upstream_processing: round(tHeaders - tDispatch),
     duration_response_processing: round(st.tHeaders ? now - st.tHeaders : 0),
   });
-  if (router.usageHooks !== null && st.serverName !== null) {
+  if (router.usageHooks !== null && (st.serverName !== null || st.tenant !== null)) {
     const rec = {
       requestId: st.requestId,
-      tenant: null,
-      apiKey: null,
+      tenant: st.tenant,
+      apiKey: st.apiKey,
       model: st.requestedModel,
       modelRoute: route,
       modelServer: server,
@@ -466,6 +492,13 @@ function finish(router: Router, st: RequestState): void {
       statusCode: status,
       inputTokens: usage?.promptTokens ?? 0,
       outputTokens: usage?.completionTokens ?? 0,
+      cachedInputTokens: usage?.cachedTokens ?? 0,
+      ttftMs:
+        st.firstEventAt > 0
+          ? st.firstEventAt - st.t0
+          : st.tHeaders > 0
+            ? st.tHeaders - st.t0
+            : null,
       durationMs: now - st.t0,
     };
     for (const h of router.usageHooks) {

@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { HistogramChild } from "../metrics/fast.ts";
 import type { ApiKind, InferenceRequest } from "../framework/request.ts";
+import type { Admission } from "../framework/request-control.ts";
 import type { SseSink, Usage } from "../upstream/sse.ts";
 import type { RouterErrorCode } from "./errors.ts";
 import { chatPromptText, completionPromptText } from "./prompt.ts";
@@ -45,6 +46,11 @@ export class RequestState implements InferenceRequest, SseSink {
   errorMessage: string | null = null;
   errorOrigin: "router" | "upstream" | "client" | null = null;
   usage: Usage | null = null;
+  /** Holds from admitters (tenancy): settled in finish(). */
+  admissions: Admission[] | null = null;
+  tenant: string | null = null;
+  apiKey: string | null = null;
+  outEvents = 0;
   tDispatch = 0;
   tHeaders = 0;
   tEnd = 0;
@@ -97,6 +103,9 @@ export class RequestState implements InferenceRequest, SseSink {
       this.itlTimer?.observe((now - this.lastEventAt) / 1000);
     }
     this.lastEventAt = now;
+    // Charge streamed output as it is produced (≈ one token per event), every 32 events.
+    if (this.admissions !== null && (++this.outEvents & 31) === 0)
+      for (const a of this.admissions) a.progress?.(this.outEvents);
   }
 
   fail(code: RouterErrorCode, message: string, origin: "router" | "upstream" | "client"): void {

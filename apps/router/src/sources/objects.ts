@@ -2,8 +2,9 @@
 // source of truth for the Kthena-compatible kinds); Pod is the core Kubernetes object, of which the
 // router reads only labels, annotations, phase, readiness, deletion, start time and the pod IP.
 import type { ModelRoute, ModelServer } from "@tessera/shared";
+import type { ApiKeyObject, TenantObject } from "@tessera/shared/api/tessera/index";
 
-export type { ModelRoute, ModelServer };
+export type { ApiKeyObject, ModelRoute, ModelServer, TenantObject };
 
 export interface PodMeta {
   name?: string | undefined;
@@ -32,6 +33,9 @@ export interface ObjectSnapshot {
   readonly modelRoutes: readonly ModelRoute[];
   readonly modelServers: readonly ModelServer[];
   readonly pods: readonly Pod[];
+  /** Tessera tenancy objects (tessera.io/v1alpha1); absent = tenancy objects not watched. */
+  readonly tenants?: readonly TenantObject[];
+  readonly apiKeys?: readonly ApiKeyObject[];
 }
 
 export function isPodReady(pod: Pod): boolean {

@@ -3,7 +3,14 @@
 import { parseAllDocuments } from "yaml";
 import { SCHEDULER_CONFIG_KIND } from "../config/scheduler-config.ts";
 import { validateObject } from "./validate.ts";
-import type { ModelRoute, ModelServer, ObjectSnapshot, Pod } from "./objects.ts";
+import type {
+  ApiKeyObject,
+  ModelRoute,
+  ModelServer,
+  ObjectSnapshot,
+  Pod,
+  TenantObject,
+} from "./objects.ts";
 
 export interface ParsedObjects {
   readonly snapshot: ObjectSnapshot;
@@ -19,6 +26,8 @@ export function parseObjectsYaml(text: string, source = "config"): ParsedObjects
   const modelRoutes: ModelRoute[] = [];
   const modelServers: ModelServer[] = [];
   const pods: Pod[] = [];
+  const tenants: TenantObject[] = [];
+  const apiKeys: ApiKeyObject[] = [];
   let schedulerConfig: unknown = null;
   const docs = parseAllDocuments(text);
   docs.forEach((doc, i) => {
@@ -45,6 +54,12 @@ export function parseObjectsYaml(text: string, source = "config"): ParsedObjects
         case "Pod":
           pods.push(validateObject("Pod", item, where) as Pod);
           break;
+        case "Tenant":
+          tenants.push(validateObject("Tenant", item, where) as TenantObject);
+          break;
+        case "ApiKey":
+          apiKeys.push(validateObject("ApiKey", item, where) as ApiKeyObject);
+          break;
         case SCHEDULER_CONFIG_KIND:
           if (schedulerConfig !== null)
             throw new ObjectFileError(`${where}: more than one SchedulerConfig`);
@@ -52,12 +67,12 @@ export function parseObjectsYaml(text: string, source = "config"): ParsedObjects
           break;
         default:
           throw new ObjectFileError(
-            `${where}: unsupported kind (expected ModelRoute, ModelServer, Pod or SchedulerConfig)`,
+            `${where}: unsupported kind (expected ModelRoute, ModelServer, Pod, Tenant, ApiKey or SchedulerConfig)`,
           );
       }
     }
   });
-  return { snapshot: { modelRoutes, modelServers, pods }, schedulerConfig };
+  return { snapshot: { modelRoutes, modelServers, pods, tenants, apiKeys }, schedulerConfig };
 }
 
 function isList(v: unknown): v is { items: unknown[] } {

@@ -30,7 +30,7 @@ export class InvalidObjectError extends Error {
 
 /** Returns the validated object (with defaults) or throws InvalidObjectError naming `where`. */
 export function validateObject(
-  kind: "ModelRoute" | "ModelServer" | "Pod",
+  kind: "ModelRoute" | "ModelServer" | "Pod" | "Tenant" | "ApiKey",
   obj: unknown,
   where: string,
 ): unknown {
@@ -42,7 +42,7 @@ export function validateObject(
   const r = validateManifest(obj);
   if ("skipped" in r)
     throw new InvalidObjectError(
-      `${where}: apiVersion ${r.apiVersion} is not networking.serving.volcano.sh/v1alpha1`,
+      `${where}: apiVersion ${r.apiVersion} is not a kind the router reads`,
     );
   if (!r.ok)
     throw new InvalidObjectError(

@@ -64,7 +64,7 @@ describe("usageFromJson", () => {
     [
       "usage at the end",
       '{"choices":[{"message":{"content":"a \\"usage\\": {x"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"prompt_tokens_details":{"cached_tokens":1}}}',
-      { promptTokens: 3, completionTokens: 4 },
+      { promptTokens: 3, completionTokens: 4, cachedTokens: 1 },
     ],
     ["usage: null", '{"choices":[],"usage":null}', null],
     ["no usage", '{"choices":[]}', null],

@@ -12,6 +12,8 @@ const DONE = Buffer.from("[DONE]");
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** prompt_tokens_details.cached_tokens when the engine reports it. */
+  cachedTokens?: number;
 }
 
 export interface SseSink {
@@ -99,11 +101,18 @@ function safeParse(s: string): Record<string, unknown> | null {
 
 export function readUsage(u: unknown): Usage | null {
   if (typeof u !== "object" || u === null) return null;
-  const o = u as { prompt_tokens?: unknown; completion_tokens?: unknown };
-  return {
+  const o = u as {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+    prompt_tokens_details?: { cached_tokens?: unknown } | null;
+  };
+  const cached = o.prompt_tokens_details?.cached_tokens;
+  const out: Usage = {
     promptTokens: typeof o.prompt_tokens === "number" ? o.prompt_tokens : 0,
     completionTokens: typeof o.completion_tokens === "number" ? o.completion_tokens : 0,
   };
+  if (typeof cached === "number") out.cachedTokens = cached;
+  return out;
 }
 
 /**

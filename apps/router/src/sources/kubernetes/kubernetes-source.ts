@@ -13,7 +13,8 @@ import type {
 import { NETWORKING_API_VERSION } from "@tessera/shared";
 import type { Logger } from "pino";
 import type { Router, SourceStatus } from "../../router.ts";
-import type { ModelRoute, ModelServer, Pod } from "../objects.ts";
+import type { ApiKeyObject, ModelRoute, ModelServer, Pod, TenantObject } from "../objects.ts";
+import { TESSERA_API_VERSION } from "@tessera/shared/api/tessera/index";
 import { validateObject } from "../validate.ts";
 
 export interface KubernetesSourceOptions {
@@ -197,6 +198,28 @@ export class KubernetesSource implements SourceStatus {
       mk("ModelServer", crdPath("modelservers"), listCustom("modelservers")),
       mk("Pod", ns === undefined ? "/api/v1/pods" : `/api/v1/namespaces/${ns}/pods`, listPods),
     ];
+    // Tenancy on: also watch Tenant and ApiKey (tessera.io/v1alpha1). The informer caches keep the
+    // last known objects, so enforcement continues while the API server (or central API) is away.
+    if (router.tenancy !== null) {
+      const [tg = "", tv = ""] = TESSERA_API_VERSION.split("/");
+      const tPath = (plural: string) =>
+        ns === undefined
+          ? `/apis/${tg}/${tv}/${plural}`
+          : `/apis/${tg}/${tv}/namespaces/${ns}/${plural}`;
+      const tList = (plural: string) => () =>
+        (ns === undefined
+          ? custom.listClusterCustomObject({ group: tg, version: tv, plural })
+          : custom.listNamespacedCustomObject({
+              group: tg,
+              version: tv,
+              namespace: ns,
+              plural,
+            })) as Promise<KubernetesListObject<KubernetesObject>>;
+      this.#informers.push(
+        mk("Tenant", tPath("tenants"), tList("tenants")),
+        mk("ApiKey", tPath("apikeys"), tList("apikeys")),
+      );
+    }
   }
 
   problem(): string | null {
@@ -242,13 +265,15 @@ export class KubernetesSource implements SourceStatus {
 
   /** Rebuilds the routing table from the informer caches; invalid objects are skipped with a warning. */
   rebuild(): void {
-    const [routes, servers, pods] = this.#informers.map((i) => i.list()) as [
+    const [routes, servers, pods, tenants, apiKeys] = this.#informers.map((i) => i.list()) as [
       readonly KubernetesObject[],
       readonly KubernetesObject[],
       readonly KubernetesObject[],
+      readonly KubernetesObject[] | undefined,
+      readonly KubernetesObject[] | undefined,
     ];
     const valid = <T>(
-      kind: "ModelRoute" | "ModelServer",
+      kind: "ModelRoute" | "ModelServer" | "Tenant" | "ApiKey",
       objs: readonly KubernetesObject[],
     ): T[] => {
       const out: T[] = [];
@@ -271,6 +296,12 @@ export class KubernetesSource implements SourceStatus {
       modelRoutes: valid<ModelRoute>("ModelRoute", routes),
       modelServers: valid<ModelServer>("ModelServer", servers),
       pods: pods as unknown as Pod[],
+      ...(tenants !== undefined && apiKeys !== undefined
+        ? {
+            tenants: valid<TenantObject>("Tenant", tenants),
+            apiKeys: valid<ApiKeyObject>("ApiKey", apiKeys),
+          }
+        : {}),
     });
     this.#router.metrics.reloads.inc({ kind: "objects", result: "ok" });
     this.#log.debug(
