@@ -110,16 +110,28 @@ export async function applyCrd(kc: KubeConfig, crd: KubernetesObject): Promise<v
  * Server-side apply (create or update) of each object, in order, through client-node (typed kinds
  * must use its property names; use applyCrd for CRDs).
  */
+/**
+ * KubernetesObjectApi finds an object's resource through API discovery, which the apiserver updates
+ * a little after a new CRD's resources are already served: a create or apply in that gap fails with
+ * 404. Such a 404 is retried for a bounded time; any other error, or a 404 that persists, is thrown.
+ */
+async function retryWhileUndiscovered<T>(op: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await op();
+    } catch (e) {
+      if (!isApiError(e, 404) || Date.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 export async function applyObjects(kc: KubeConfig, objects: KubernetesObject[]): Promise<void> {
   const client = KubernetesObjectApi.makeApiClient(kc);
   for (const obj of objects) {
-    await client.patch(
-      obj,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
+    await retryWhileUndiscovered(() =>
+      client.patch(obj, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
     );
   }
 }
@@ -133,7 +145,9 @@ export async function createObjects<T extends KubernetesObject>(
   const out: T[] = [];
   for (const obj of objects) {
     try {
-      out.push(await client.create(obj, undefined, undefined, FIELD_MANAGER));
+      out.push(
+        await retryWhileUndiscovered(() => client.create(obj, undefined, undefined, FIELD_MANAGER)),
+      );
     } catch (e) {
       if (!isApiError(e, 409)) throw e;
     }
