@@ -1,0 +1,2 @@
+import { tesseraEslint } from "@tessera/config/eslint";
+export default tesseraEslint(import.meta.dirname);
