@@ -6,7 +6,15 @@ import tseslint from "typescript-eslint";
 /** @param {string} tsconfigRootDir @param {{ ignores?: string[] }} [options] */
 export function tesseraEslint(tsconfigRootDir, options = {}) {
   return tseslint.config(
-    { ignores: ["dist/**", ".next/**", "generated/**", "node_modules/**", ...(options.ignores ?? [])] },
+    {
+      ignores: [
+        "dist/**",
+        ".next/**",
+        "generated/**",
+        "node_modules/**",
+        ...(options.ignores ?? []),
+      ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
@@ -16,7 +24,10 @@ export function tesseraEslint(tsconfigRootDir, options = {}) {
       rules: {
         "@typescript-eslint/consistent-type-imports": "error",
         "@typescript-eslint/no-non-null-assertion": "error",
-        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        "@typescript-eslint/no-unused-vars": [
+          "error",
+          { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+        ],
         // Environment is read and validated in one place per app (env.ts), never ad hoc.
         "no-restricted-properties": [
           "error",
@@ -25,7 +36,13 @@ export function tesseraEslint(tsconfigRootDir, options = {}) {
       },
     },
     {
-      files: ["**/env.ts", "**/*.test.ts", "**/vitest.config.ts", "**/*.config.ts", "**/*.config.js"],
+      files: [
+        "**/env.ts",
+        "**/*.test.ts",
+        "**/vitest.config.ts",
+        "**/*.config.ts",
+        "**/*.config.js",
+      ],
       rules: { "no-restricted-properties": "off" },
     },
     {

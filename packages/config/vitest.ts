@@ -5,7 +5,10 @@ import { defineConfig } from "vitest/config";
 export const UNIT = ["src/**/*.test.ts", "test/**/*.test.ts"];
 export const INTEGRATION = ["src/**/*.int.test.ts", "test/**/*.int.test.ts"];
 
-export function tesseraVitest(name: string, extra: { testTimeout?: number; globalSetup?: string[] } = {}) {
+export function tesseraVitest(
+  name: string,
+  extra: { testTimeout?: number; globalSetup?: string[] } = {},
+) {
   const onlyUnit = process.env.TESSERA_TEST_TIER === "unit";
   return defineConfig({
     test: {
