@@ -1,5 +1,6 @@
 // The router's file-mode configuration for the demo stack: the same objects the router would watch
 // in a cluster (ModelServer, ModelRoute, Pods), describing the simulated engines this job starts.
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 
 export interface DemoTopology {
@@ -9,6 +10,9 @@ export interface DemoTopology {
   servedModel: string;
   port: number;
   podIPs: string[];
+  /** The demo tenant and its key: written as the Tenant and ApiKey objects the API pushes to
+   * clusters, so the router enforces the key exactly as it would in Kubernetes mode. */
+  tenant: { slug: string; keyId: string; secret: string };
 }
 
 const APP_LABEL = "modelserving.volcano.sh/name";
@@ -52,5 +56,26 @@ export function demoRouterConfig(t: DemoTopology): string {
     metadata: { name: `demo-${i}`, namespace: "default", labels: { [APP_LABEL]: "demo" } },
     status: { phase: "Running", podIP: ip, conditions: [{ type: "Ready", status: "True" }] },
   }));
-  return [server, route, ...pods].map((doc) => stringify(doc)).join("---\n");
+  const tenant = {
+    apiVersion: "tessera.io/v1alpha1",
+    kind: "Tenant",
+    metadata: { name: t.tenant.slug },
+    spec: {
+      displayName: "Demo tenant",
+      quotas: [{ model: t.model, totalTokensPerMinute: 1_000_000, requestsPerMinute: 6_000 }],
+    },
+  };
+  const apiKey = {
+    apiVersion: "tessera.io/v1alpha1",
+    kind: "ApiKey",
+    metadata: { name: t.tenant.keyId },
+    spec: {
+      tenant: t.tenant.slug,
+      // Only the hash leaves the API, as in a cluster.
+      keyHash: createHash("sha256").update(t.tenant.secret).digest("hex"),
+      prefix: t.tenant.secret.slice(0, 12),
+      models: [t.model],
+    },
+  };
+  return [server, route, ...pods, tenant, apiKey].map((doc) => stringify(doc)).join("---\n");
 }

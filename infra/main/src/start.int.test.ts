@@ -108,7 +108,14 @@ describe("npm start (the main job)", () => {
     });
     expect(proxied.status).toBe(200);
 
-    const client = new OpenAI({ baseURL: `http://127.0.0.1:${routerPort}/v1`, apiKey: "unused" });
+    // Tenancy is on: without the printed key the router refuses the request.
+    const anonymous = await fetch(`http://127.0.0.1:${routerPort}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "llama-3-8b", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(anonymous.status).toBe(401);
+    const client = new OpenAI({ baseURL: `http://127.0.0.1:${routerPort}/v1`, apiKey });
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain("llama-3-8b");
     const reply = await client.chat.completions.create({

@@ -126,13 +126,15 @@ async function main(): Promise<void> {
         servedModel,
         port: env.TESSERA_SIM_PORT,
         podIPs,
+        tenant: { slug: demo.slug, keyId: demo.keyId, secret: demo.secret },
       }),
     );
     supervisor.start({
       name: "router",
       script: ROUTER_CLI,
       args: ["--config", configPath, "--port", String(env.TESSERA_ROUTER_PORT)],
-      env: { ACCESS_LOG_ENABLED: "false" },
+      // Tenancy on: requests need the demo tenant's API key and count against its quota.
+      env: { ACCESS_LOG_ENABLED: "false", TENANCY_ENABLED: "true" },
     });
     const routerUrl = `http://127.0.0.1:${env.TESSERA_ROUTER_PORT}`;
     await waitForHttp(`${routerUrl}/readyz`, 30_000);
