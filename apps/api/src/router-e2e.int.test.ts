@@ -11,9 +11,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { startSimServer } from "@tessera/engine-sim";
 import type { SimServer } from "@tessera/engine-sim";
+import { createSimModel } from "@tessera/local-cluster/testing";
 import type {} from "@tessera/local-cluster/testing/global-setup";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -31,9 +32,6 @@ const routerMain = path.join(repoRoot, "apps/router/src/main.ts");
 const nodeBin = fs.existsSync(path.join(repoRoot, "node_modules/.bin/node"))
   ? path.join(repoRoot, "node_modules/.bin/node")
   : process.execPath;
-
-const GROUP = "networking.serving.volcano.sh";
-const VERSION = "v1alpha1";
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -71,7 +69,6 @@ describe.skipIf(!haveCluster)("router end to end (API → cluster → router →
   let admin: { token: string };
   let kc: KubeConfig;
   let core: CoreV1Api;
-  let custom: CustomObjectsApi;
   let redisProc: ChildProcess | undefined;
   let redisDir: string | undefined;
   let redisUrl: string;
@@ -120,37 +117,7 @@ describe.skipIf(!haveCluster)("router end to end (API → cluster → router →
     kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath ?? "");
     core = kc.makeApiClient(CoreV1Api);
-    custom = kc.makeApiClient(CustomObjectsApi);
-    await core.createNamespace({ body: { metadata: { name: ns } } });
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: ns,
-      plural: "modelservers",
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: "ModelServer",
-        metadata: { name: "sim" },
-        spec: {
-          model: "sim-model",
-          inferenceEngine: "vLLM",
-          workloadPort: { port: 8000 },
-          workloadSelector: { matchLabels: { app: "sim" } },
-        },
-      },
-    });
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: ns,
-      plural: "modelroutes",
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: "ModelRoute",
-        metadata: { name: "sim" },
-        spec: { modelName: "sim", rules: [{ targetModels: [{ modelServerName: "sim" }] }] },
-      },
-    });
+    await createSimModel(kc, ns);
     await core.createNamespacedPod({
       namespace: ns,
       body: {

@@ -3,7 +3,7 @@
 // and changes (a route edit, a deleted pod) reach the routing table.
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
 import type { KubeConfig, V1Pod } from "@kubernetes/client-node";
-import { clusterKubeConfig } from "@tessera/local-cluster/testing";
+import { clusterKubeConfig, createSimModel } from "@tessera/local-cluster/testing";
 // Brings the harness's `provide`/`inject` typings into this program.
 import type {} from "@tessera/local-cluster/testing/global-setup";
 import OpenAI from "openai";
@@ -44,36 +44,7 @@ describe("Kubernetes mode (local cluster)", () => {
     kc = await clusterKubeConfig("router");
     core = kc.makeApiClient(CoreV1Api);
     custom = kc.makeApiClient(CustomObjectsApi);
-    await core.createNamespace({ body: { metadata: { name: ns } } });
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: ns,
-      plural: "modelservers",
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: "ModelServer",
-        metadata: { name: "sim" },
-        spec: {
-          model: "sim-model",
-          inferenceEngine: "vLLM",
-          workloadPort: { port: 8000 },
-          workloadSelector: { matchLabels: { app: "sim" } },
-        },
-      },
-    });
-    await custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: ns,
-      plural: "modelroutes",
-      body: {
-        apiVersion: `${GROUP}/${VERSION}`,
-        kind: "ModelRoute",
-        metadata: { name: "sim" },
-        spec: { modelName: "sim", rules: [{ targetModels: [{ modelServerName: "sim" }] }] },
-      },
-    });
+    await createSimModel(kc, ns);
     await core.createNamespacedPod({ namespace: ns, body: pod("sim-0") });
     await core.createNamespacedPod({ namespace: ns, body: pod("sim-1") });
     t = await startRouter(null);
