@@ -106,9 +106,10 @@ export class Router {
     this.logger = opts.logger ?? pino({ name: "tessera-router" });
     this.metrics = createRouterMetrics({ defaultMetrics: opts.defaultMetrics });
     this.pools = new UpstreamPools(opts.pools);
+    const upstream = this.pools;
     this.scraper = new MetricScraper(
       this.pool,
-      this.pools,
+      (origin, path, timeoutMs) => upstream.fetchText(origin, path, timeoutMs),
       this.metrics,
       this.logger,
       opts.scraper ?? {},

@@ -117,6 +117,8 @@ export interface Recorded {
   path: string;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
+  /** The request body exactly as received. */
+  raw: string;
   at: number;
 }
 
@@ -185,11 +187,9 @@ export class FakeEngine {
     }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<
-      string,
-      unknown
-    >;
-    this.received.push({ path: req.url ?? "", headers: req.headers, body, at: Date.now() });
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const body = JSON.parse(raw || "{}") as Record<string, unknown>;
+    this.received.push({ path: req.url ?? "", headers: req.headers, body, raw, at: Date.now() });
     if (this.opts.handle !== undefined && (await this.opts.handle(req, res, body, this))) return;
     if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
     const status = this.opts.status ?? 200;

@@ -7,14 +7,17 @@ import { kthenaBenchmark } from "./benchmarks/kthena.ts";
 import { kthenaHttpBenchmark } from "./benchmarks/kthena-http.ts";
 import { overheadBenchmark } from "./benchmarks/overhead.ts";
 import { pdBenchmark } from "./benchmarks/pd.ts";
+import { routerCpuBenchmark } from "./benchmarks/router-cpu.ts";
 import { ratelimitBenchmark } from "./ratelimit/ratelimit.ts";
 
-const USAGE = `usage: npm run bench -- <kthena|cache-pressure|overhead|pd|ratelimit> [options]
+const USAGE = `usage: npm run bench -- <kthena|cache-pressure|overhead|pd|ratelimit|router-cpu> [options]
   --scale S        fraction of the full workload (default 1); outputs go to docs/benchmarks/ only at scale 1
   --seed N         workload and engine seed (default 1)
   --out DIR        write the report files here instead
   --scenario X     kthena: long | short (default both)
   --contenders A,B only these contenders (random is always run as the baseline)
+  --only A,B       overhead: only these contenders (ids: nginx, haproxy, passthrough, rr, lr, prefix,
+                   ratelimit); direct always runs
   --no-staleness   cache-pressure: skip the staleness sweep
   --http           kthena: then run kthena-http too
   --time-scale X   kthena-http: engine time scale (default 1 = real time)
@@ -23,7 +26,8 @@ benchmarks:
   kthena           routing policies on Kthena's workload, discrete-event mode (full scale ≈ 10-20 min)
   kthena-http      the same at 1/8 scale through the real router process, next to DES (≈ 4 min)
   cache-pressure   llm-d high cache pressure ladder + staleness sweep (DES)
-  overhead         router vs direct, nginx, HAProxy, node:http+undici (needs nginx + haproxy)
+  overhead         router vs direct, nginx, HAProxy, node:http+undici (needs nginx, haproxy, redis-server)
+  router-cpu       scheduler CPU per request: kv-cache-aware tokenisation before/after, in process
   pd               prefill/decode deciders, benchmark-local decider models (DES)
   ratelimit        token rate-limit accuracy: 1/2/4 router processes on one redis-server (fake clock)`;
 
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
       out: { type: "string" },
       scenario: { type: "string" },
       contenders: { type: "string" },
+      only: { type: "string" },
       http: { type: "boolean" },
       "no-staleness": { type: "boolean" },
       "time-scale": { type: "string" },
@@ -73,7 +78,11 @@ async function main(): Promise<void> {
       });
       break;
     case "overhead":
-      result = await overheadBenchmark({ scale, out: values.out });
+      result = await overheadBenchmark({
+        scale,
+        out: values.out,
+        only: (values.only ?? values.contenders)?.split(","),
+      });
       break;
     case "pd":
       result = await pdBenchmark({ scale, seed, out: values.out });
@@ -89,6 +98,9 @@ async function main(): Promise<void> {
         contenders,
         staleness: values["no-staleness"] !== true,
       });
+      break;
+    case "router-cpu":
+      result = await routerCpuBenchmark({ scale, seed, out: values.out });
       break;
     case "autoscaling":
       result = await autoscalingBenchmark({ scale, seed, out: values.out });

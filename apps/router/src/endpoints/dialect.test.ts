@@ -16,11 +16,13 @@ vllm:time_per_output_token_seconds_sum{model_name="m"} 999
 vllm:time_per_output_token_seconds_count{model_name="m"} 1
 vllm:lora_requests_info{max_lora="2",running_lora_adapters="a,b",waiting_lora_adapters=""} 1.7e9
 vllm:lora_requests_info{max_lora="2",running_lora_adapters="c",waiting_lora_adapters="d"} 1.8e9
+vllm:cache_config_info{block_size="16",cache_dtype="auto",engine="0",num_gpu_blocks="2048"} 1.0
 `;
 
 const SGLANG = `sglang:num_running_reqs{model_name="m"} 5
 sglang:num_queue_reqs{model_name="m"} 1
 sglang:token_usage{model_name="m"} 0.3
+sglang:max_total_num_tokens{model_name="m"} 161721
 sglang:time_to_first_token_seconds_sum{model_name="m"} 3
 sglang:time_to_first_token_seconds_count{model_name="m"} 6
 sglang:inter_token_latency_seconds_sum{model_name="m"} 1
@@ -42,6 +44,7 @@ describe("engine metric dialects", () => {
         waiting: 2,
         running: 3,
         kv: 0.42,
+        kvCapacity: 32768,
         ttftSum: 1.5,
         ttftCount: 10,
         tpotSum: 2,
@@ -56,6 +59,7 @@ describe("engine metric dialects", () => {
         waiting: 1,
         running: 5,
         kv: 0.3,
+        kvCapacity: 161721,
         ttftSum: 3,
         ttftCount: 6,
         tpotSum: 1,
@@ -70,6 +74,7 @@ describe("engine metric dialects", () => {
         waiting: 4,
         running: 7,
         kv: NaN,
+        kvCapacity: NaN,
         ttftSum: NaN,
         ttftCount: NaN,
         tpotSum: 0.5,
@@ -84,6 +89,7 @@ describe("engine metric dialects", () => {
         waiting: NaN,
         running: NaN,
         kv: NaN,
+        kvCapacity: NaN,
         ttftSum: NaN,
         ttftCount: NaN,
         tpotSum: NaN,

@@ -3,7 +3,7 @@
 // name seen in a scrape wins, so an engine exporting both an old and a new name is not counted twice.
 
 export type MetricField =
-  "waiting" | "running" | "kv" | "ttftSum" | "ttftCount" | "tpotSum" | "tpotCount";
+  "waiting" | "running" | "kv" | "kvCapacity" | "ttftSum" | "ttftCount" | "tpotSum" | "tpotCount";
 
 const TABLE: readonly (readonly [string, MetricField])[] = [
   // vLLM (v1 names first, then the pre-v1 aliases)
@@ -21,6 +21,7 @@ const TABLE: readonly (readonly [string, MetricField])[] = [
   ["sglang:num_queue_reqs", "waiting"],
   ["sglang:num_running_reqs", "running"],
   ["sglang:token_usage", "kv"],
+  ["sglang:max_total_num_tokens", "kvCapacity"],
   ["sglang:time_to_first_token_seconds_sum", "ttftSum"],
   ["sglang:time_to_first_token_seconds_count", "ttftCount"],
   ["sglang:inter_token_latency_seconds_sum", "tpotSum"],
@@ -37,11 +38,15 @@ const TABLE: readonly (readonly [string, MetricField])[] = [
 const NAME_TO_FIELD: ReadonlyMap<string, MetricField> = new Map(TABLE);
 /** vLLM's LoRA info gauge: labels running_lora_adapters / waiting_lora_adapters, value = timestamp. */
 const LORA_INFO = "vllm:lora_requests_info";
+/** vLLM's cache config gauge: KV capacity = labels num_gpu_blocks × block_size (tokens). */
+const CACHE_INFO = "vllm:cache_config_info";
 
 export interface ParsedEngineMetrics {
   waiting: number;
   running: number;
   kv: number;
+  /** KV-cache capacity in tokens (vLLM cache_config_info, SGLang max_total_num_tokens). */
+  kvCapacity: number;
   ttftSum: number;
   ttftCount: number;
   tpotSum: number;
@@ -60,6 +65,7 @@ export function parseEngineMetrics(text: string): ParsedEngineMetrics {
     waiting: NaN,
     running: NaN,
     kv: NaN,
+    kvCapacity: NaN,
     ttftSum: NaN,
     ttftCount: NaN,
     tpotSum: NaN,
@@ -98,7 +104,7 @@ function parseLine(
   }
   const name = text.slice(start, nameEnd);
   const field = NAME_TO_FIELD.get(name);
-  if (field === undefined && name !== LORA_INFO) return;
+  if (field === undefined && name !== LORA_INFO && name !== CACHE_INFO) return;
   let valueStart = nameEnd;
   let labels = "";
   if (text.charCodeAt(nameEnd) === 0x7b) {
@@ -111,6 +117,12 @@ function parseLine(
   const sp = rest.indexOf(" ");
   const value = Number(sp === -1 ? rest : rest.slice(0, sp));
   if (Number.isNaN(value)) return;
+  if (name === CACHE_INFO) {
+    const blocks = Number(/num_gpu_blocks="(\d+)"/.exec(labels)?.[1] ?? NaN);
+    const size = Number(/block_size="(\d+)"/.exec(labels)?.[1] ?? NaN);
+    if (blocks > 0 && size > 0) out.kvCapacity = blocks * size;
+    return;
+  }
   if (field === undefined) {
     if (value > st.loraTs) {
       st.loraTs = value;

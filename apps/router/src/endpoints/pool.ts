@@ -34,6 +34,7 @@ export class EndpointState implements Endpoint {
     waiting: NaN,
     running: NaN,
     kvCacheUsage: NaN,
+    kvCapacityTokens: NaN,
     ttftSeconds: NaN,
     tpotSeconds: NaN,
     models: EMPTY_MODELS,

@@ -3,11 +3,21 @@
 // `staleAfterMs` is marked stale (scorers then lean on router-local counters); after
 // `unhealthyAfterFailures` consecutive failures it is marked unhealthy and leaves scheduling until a
 // scrape succeeds again.
+//
+// Its two dependencies on the outside world are injected: `fetchText` (the router passes one over
+// its undici pools, see upstream/pools.ts) and `now` (the wall clock in the router, virtual time in
+// the benchmark's discrete-event simulation), so the same code runs in both.
 import type { Logger } from "pino";
 import type { RouterMetrics } from "../metrics/metrics.ts";
-import type { UpstreamPools } from "../upstream/pools.ts";
 import { histogramDelta, parseEngineMetrics } from "./dialect.ts";
 import type { EndpointPool, EndpointState } from "./pool.ts";
+
+/** GET `path` from `origin` within `timeoutMs`; resolves with the status and the whole body. */
+export type FetchText = (
+  origin: string,
+  path: string,
+  timeoutMs: number,
+) => Promise<{ status: number; text: string }>;
 
 export interface ScraperOptions {
   intervalMs: number;
@@ -17,6 +27,8 @@ export interface ScraperOptions {
   /** Poll `/v1/models` (loaded LoRA adapters) every N scrapes; 0 disables. */
   modelsEvery: number;
   concurrency: number;
+  /** Clock in ms for `updatedAt` and staleness (default Date.now). */
+  now: () => number;
 }
 
 export const DEFAULT_SCRAPER_OPTIONS: ScraperOptions = {
@@ -26,11 +38,12 @@ export const DEFAULT_SCRAPER_OPTIONS: ScraperOptions = {
   unhealthyAfterFailures: 3,
   modelsEvery: 5,
   concurrency: 100,
+  now: Date.now,
 };
 
 export class MetricScraper {
   readonly #pool: EndpointPool;
-  readonly #pools: UpstreamPools;
+  readonly #fetch: FetchText;
   readonly #opts: ScraperOptions;
   readonly #metrics: RouterMetrics;
   readonly #log: Logger;
@@ -42,13 +55,13 @@ export class MetricScraper {
 
   constructor(
     pool: EndpointPool,
-    pools: UpstreamPools,
+    fetchText: FetchText,
     metrics: RouterMetrics,
     log: Logger,
     opts: Partial<ScraperOptions>,
   ) {
     this.#pool = pool;
-    this.#pools = pools;
+    this.#fetch = fetchText;
     this.#metrics = metrics;
     this.#log = log;
     this.#opts = { ...DEFAULT_SCRAPER_OPTIONS, ...opts };
@@ -71,7 +84,7 @@ export class MetricScraper {
 
   /** One round: start a scrape for every endpoint that has none in flight. */
   async scrapeAll(): Promise<void> {
-    const now = Date.now();
+    const now = this.#opts.now();
     const withModels = this.#opts.modelsEvery > 0 && this.#tick % this.#opts.modelsEvery === 0;
     this.#tick++;
     const jobs: Promise<void>[] = [];
@@ -126,11 +139,13 @@ export class MetricScraper {
         waiting: p.waiting,
         running: p.running,
         kvCacheUsage: p.kv,
+        // Reported once at start by vLLM (an info gauge); keep it when a scrape lacks it.
+        kvCapacityTokens: Number.isNaN(p.kvCapacity) ? prev.kvCapacityTokens : p.kvCapacity,
         // No new observations in this interval: keep the last known average.
         ttftSeconds: Number.isNaN(ttft) ? prev.ttftSeconds : ttft,
         tpotSeconds: Number.isNaN(tpot) ? prev.tpotSeconds : tpot,
         models,
-        updatedAt: Date.now(),
+        updatedAt: this.#opts.now(),
       };
       ep.stale = false;
       ep.consecutiveFailures = 0;
@@ -153,15 +168,9 @@ export class MetricScraper {
   }
 
   async #get(ep: EndpointState, path: string): Promise<string> {
-    const res = await this.#pools.get(ep.origin).request({
-      method: "GET",
-      path,
-      headersTimeout: this.#opts.timeoutMs,
-      bodyTimeout: this.#opts.timeoutMs,
-    });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`GET ${path}: HTTP ${res.statusCode}`);
-    return text;
+    const res = await this.#fetch(ep.origin, path, this.#opts.timeoutMs);
+    if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status}`);
+    return res.text;
   }
 
   async #fetchModels(ep: EndpointState): Promise<Set<string> | null> {

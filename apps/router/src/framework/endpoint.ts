@@ -10,6 +10,8 @@ export interface EngineMetrics {
   running: number;
   /** KV-cache utilisation 0..1. */
   kvCacheUsage: number;
+  /** KV-cache capacity in tokens, when the engine reports it (vLLM cache_config_info). */
+  kvCapacityTokens: number;
   /** Mean time to first token over the last scrape interval (seconds, histogram delta). */
   ttftSeconds: number;
   /** Mean time per output token over the last scrape interval (seconds, histogram delta). */

@@ -39,6 +39,14 @@ export interface Picker extends Plugin {
   pick(cx: CycleContext, eps: readonly Endpoint[], totals: Float64Array, max: number): Endpoint[];
 }
 
+/**
+ * Called when the request is about to be sent to `ep` (once per attempt, after scheduling), so a
+ * plugin can account for it before any response: the engine starts caching the prompt from then on.
+ */
+export interface PreRequest extends Plugin {
+  preRequest(req: InferenceRequest, ep: Endpoint): void;
+}
+
 /** Called once the request has been served (or failed) by `ep`. */
 export interface PostResponse extends Plugin {
   postResponse(req: InferenceRequest, ep: Endpoint, ok: boolean): void;
@@ -50,5 +58,7 @@ export const isScorer = (p: Plugin): p is Scorer =>
   typeof (p as Partial<Scorer>).score === "function";
 export const isPicker = (p: Plugin): p is Picker =>
   typeof (p as Partial<Picker>).pick === "function";
+export const isPreRequest = (p: Plugin): p is PreRequest =>
+  typeof (p as Partial<PreRequest>).preRequest === "function";
 export const isPostResponse = (p: Plugin): p is PostResponse =>
   typeof (p as Partial<PostResponse>).postResponse === "function";

@@ -34,6 +34,7 @@ export function ep(init: EndpointInit = {}): Endpoint {
       waiting: NaN,
       running: NaN,
       kvCacheUsage: NaN,
+      kvCapacityTokens: NaN,
       ttftSeconds: NaN,
       tpotSeconds: NaN,
       models: new Set(),

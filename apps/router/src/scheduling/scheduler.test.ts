@@ -133,6 +133,24 @@ describe("scheduler engine", () => {
     ]);
   });
 
+  it("runs pre-request and post-response hooks and takes decision times from the plugin clock", async () => {
+    const registry = registerBuiltinPlugins(new PluginRegistry());
+    const s = new Scheduler(
+      resolveSchedulerConfig({ plugins: [{ type: "prefix-cache" }] }, registry.isPicker),
+      registry,
+      { ...handle(), now: () => Date.UTC(2030, 0, 1) },
+      createRouterMetrics({ defaultMetrics: false }),
+    );
+    const p = s.profile("default");
+    expect(p.pre.map((x) => x.typedName.type)).toEqual(["prefix-cache"]);
+    expect(p.post.map((x) => x.typedName.type)).toEqual(["prefix-cache"]);
+    const r = req({ prompt: "y".repeat(256) });
+    p.preRequest(r, b);
+    const ring = new DecisionRing(1);
+    expect((await p.run(r, [a, b], ring)).map((e) => e.id)).toEqual(["b", "a"]);
+    expect(ring.list()[0]?.at).toBe("2030-01-01T00:00:00.000Z");
+  });
+
   it("falls back from prefill/decode to the default profile", () => {
     const { s } = build({});
     expect(s.profile("decode").name).toBe("default");

@@ -8,8 +8,14 @@ import type { HistogramChild } from "../metrics/fast.ts";
 import type { Endpoint } from "../framework/endpoint.ts";
 import type { Plugin, PluginHandle } from "../framework/plugin.ts";
 import type { InferenceRequest } from "../framework/request.ts";
-import type { Filter, Picker, PostResponse, Scorer } from "../framework/scheduling.ts";
-import { isFilter, isPicker, isPostResponse, isScorer } from "../framework/scheduling.ts";
+import type { Filter, Picker, PostResponse, PreRequest, Scorer } from "../framework/scheduling.ts";
+import {
+  isFilter,
+  isPicker,
+  isPostResponse,
+  isPreRequest,
+  isScorer,
+} from "../framework/scheduling.ts";
 import type { ResolvedSchedulerConfig } from "../config/scheduler-config.ts";
 import { DEFAULT_PROFILE } from "../config/defaults.ts";
 import type { RouterMetrics } from "../metrics/metrics.ts";
@@ -55,6 +61,7 @@ export class RawDecision {
   readonly filteredOut: readonly (readonly [string, number])[] | null;
 
   constructor(
+    at: number,
     req: InferenceRequest,
     profile: Profile,
     eps: readonly Endpoint[],
@@ -63,7 +70,7 @@ export class RawDecision {
     picked: readonly Endpoint[],
     filteredOut: readonly (readonly [string, number])[] | null,
   ) {
-    this.at = Date.now();
+    this.at = at;
     this.requestId = req.requestId;
     this.model = req.requestedModel;
     this.modelServer = req.modelServer;
@@ -121,8 +128,11 @@ export class Profile {
   readonly filters: readonly Slot<Filter>[];
   readonly scorers: readonly ScorerSlot[];
   readonly picker: Slot<Picker>;
+  readonly pre: readonly PreRequest[];
   readonly post: readonly PostResponse[];
   readonly #schedTimer: HistogramChild;
+  /** The plugins' clock (PluginHandle.now): wall time in the router, virtual time in a simulation. */
+  readonly #now: () => number;
 
   constructor(
     name: string,
@@ -130,16 +140,20 @@ export class Profile {
     filters: Slot<Filter>[],
     scorers: ScorerSlot[],
     picker: Slot<Picker>,
+    pre: PreRequest[],
     post: PostResponse[],
     schedTimer: HistogramChild,
+    now: () => number = Date.now,
   ) {
     this.name = name;
     this.maxCandidates = maxCandidates;
     this.filters = filters;
     this.scorers = scorers;
     this.picker = picker;
+    this.pre = pre;
     this.post = post;
     this.#schedTimer = schedTimer;
+    this.#now = now;
   }
 
   /** Returns up to maxCandidates endpoints, best first. Throws SchedulingError when filters empty the set. */
@@ -149,7 +163,7 @@ export class Profile {
     sink: DecisionSink | null,
   ): Promise<Endpoint[]> {
     const t0 = performance.now();
-    const cx = new Cycle(this.name, Date.now());
+    const cx = new Cycle(this.name, this.#now());
     const recording = sink !== null && sink.enabled;
     let filteredOut: [string, number][] | null = null;
     let eps = input;
@@ -191,8 +205,12 @@ export class Profile {
     this.picker.timer.observe((end - s) / 1000);
     this.#schedTimer.observe((end - t0) / 1000);
     if (recording && perScorer !== null)
-      sink.record(new RawDecision(req, this, eps, totals, perScorer, picked, filteredOut));
+      sink.record(new RawDecision(cx.now, req, this, eps, totals, perScorer, picked, filteredOut));
     return picked;
+  }
+
+  preRequest(req: InferenceRequest, ep: Endpoint): void {
+    for (let i = 0; i < this.pre.length; i++) (this.pre[i] as PreRequest).preRequest(req, ep);
   }
 
   postResponse(req: InferenceRequest, ep: Endpoint, ok: boolean): void {
@@ -240,6 +258,7 @@ export class Scheduler {
     for (const prof of config.profiles) {
       const filters: Slot<Filter>[] = [];
       const scorers: ScorerSlot[] = [];
+      const pre: PreRequest[] = [];
       const post: PostResponse[] = [];
       let picker: Slot<Picker> | null = null;
       for (const ref of prof.plugins) {
@@ -255,6 +274,7 @@ export class Scheduler {
           if (picker !== null) throw new Error(`profile "${prof.name}" has two pickers`);
           picker = { plugin: p, timer: timer("pick") };
         }
+        if (isPreRequest(p)) pre.push(p);
         if (isPostResponse(p)) post.push(p);
       }
       if (picker === null) throw new Error(`profile "${prof.name}" has no picker`);
@@ -266,8 +286,10 @@ export class Scheduler {
           filters,
           scorers,
           picker,
+          pre,
           post,
           metrics.schedulingDuration.labels(prof.name),
+          () => handle.now(),
         ),
       );
     }

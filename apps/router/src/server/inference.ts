@@ -19,6 +19,7 @@ import { isFailure, relay, upstreamHeaders } from "../upstream/proxy.ts";
 import type { Router } from "../router.ts";
 import { readBody } from "./body.ts";
 import { ROUTER_ERRORS, RouterError, errorBody } from "./errors.ts";
+import { parseRequestJson } from "./json-body.ts";
 import type { RouterErrorCode } from "./errors.ts";
 import { RequestState } from "./request-state.ts";
 
@@ -88,7 +89,7 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
   const raw = await readBody(req, router.options.bodyLimitBytes, router.options.bodyTimeoutMs);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString("utf8"));
+    parsed = parseRequestJson(raw.toString("utf8"));
   } catch (err) {
     throw new RouterError(
       "invalid_json",
@@ -203,6 +204,7 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
     if (st.tDispatch === 0) st.tDispatch = performance.now();
     const tA = performance.now();
     ep.inFlight++;
+    router.scheduler.profile("default").preRequest(st, ep);
     router.metrics.activeUpstream.inc();
     let ok = false;
     try {
@@ -341,6 +343,9 @@ async function servePd(
     if (st.tDispatch === 0) st.tDispatch = performance.now();
     const tA = performance.now();
     pair.decode.inFlight++;
+    const pre = router.scheduler;
+    pre.profile("decode").preRequest(st, pair.decode);
+    pre.profile("prefill").preRequest(st, pair.prefill);
     router.metrics.activeUpstream.inc();
     let ok = false;
     try {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { Counter, Histogram } from "prom-client";
 import type { Registry } from "prom-client";
-import { countTokens } from "@tessera/shared/tokens/tokenizer";
+import { promptTokenCache } from "../util/prompt-tokens.ts";
 import type {
   Admission,
   AdmissionDenial,
@@ -195,7 +195,7 @@ export class Tenancy {
       quota !== null || rl !== undefined
         ? this.opts.tokenCount === "estimate"
           ? input.estimatedInputTokens
-          : countTokens(input.promptText())
+          : promptTokenCache.count(input.promptText())
         : 0;
     const mt = input.body.max_completion_tokens ?? input.body.max_tokens;
     const outCap = this.opts.outputReserve ?? 768;

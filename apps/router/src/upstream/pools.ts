@@ -41,6 +41,21 @@ export class UpstreamPools {
     return p;
   }
 
+  /** GET over the origin's pool (metric scrapes): status and the whole body as text. */
+  async fetchText(
+    origin: string,
+    path: string,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
+    const res = await this.get(origin).request({
+      method: "GET",
+      path,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+
   release(origin: string): void {
     const p = this.#pools.get(origin);
     if (p === undefined) return;

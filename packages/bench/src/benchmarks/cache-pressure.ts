@@ -321,7 +321,7 @@ export async function cachePressureBenchmark(o: CachePressureOptions): Promise<s
       ` ${WORKLOAD.questionLen} / output ${WORKLOAD.outputLen} tokens; prefix demand 480k tokens = 73% of the cluster,` +
       ` 2.9× one replica. Poisson ladder of ${STAGES} stages of ${stages[0]?.durationS ?? 0} s, ${stages[0]?.rate} → ${TOP_RATE} QPS.`,
     `Contenders are router scheduler configs (weights prefix : least-request : kv-cache-usage = 2 : 1 : 1);` +
-      ` "approximate" is the router's prefix-cache plugin (text blocks learnt after each response), "precise" its` +
+      ` "approximate" is the router's prefix-cache plugin (text blocks recorded when a request is sent, forgotten beyond each engine's scraped KV capacity), "precise" its` +
       ` kv-cache-aware plugin (engine block hashes from KV events). Metrics scraped every 200 ms.`,
     ``,
     `## Top stage (${TOP_RATE} QPS)`,

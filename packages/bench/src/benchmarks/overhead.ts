@@ -3,11 +3,16 @@
 // Short (200-char) and 16 KB prompts, non-streaming and SSE (32 chunks); open loop at a fixed rate
 // (added latency p50/p99 over direct) and closed loop at 64 connections (max req/s). Proxies run on
 // CPU 0, the upstream and this load generator on CPU 1 (taskset). Each cell is repeated; the table
-// shows the median and the spread (min–max).
+// shows the median and the spread (min–max). The token-rate-limit row is the router with prefix +
+// least-request and tenancy on: an API key on every request, the tenant's quotas checked and settled
+// in a redis-server this benchmark starts on the load CPU (limits far above the offered load, so
+// nothing is refused), usage records on the Redis stream.
 //
-// Prerequisite (this benchmark installs nothing): nginx and haproxy on PATH, e.g.
-//   apt-get install -y nginx-light haproxy
-// Contenders whose binary is missing are reported as skipped.
+// Prerequisite (this benchmark installs nothing): nginx, haproxy and redis-server on PATH, e.g.
+//   apt-get install -y nginx-light haproxy redis-server
+// Contenders whose binary is missing are reported as skipped. `--only a,b` runs some contenders
+// (by id, see contenders()); direct always runs, so the added latencies stay within one run.
+import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -18,6 +23,7 @@ import { markdownTable, writeReport } from "../report/table.ts";
 import type { Row } from "../report/table.ts";
 import { NODE, freePort, startChild, waitHttp } from "../http/procs.ts";
 import type { Child } from "../http/procs.ts";
+import { startRedis } from "../http/redis.ts";
 import { closedLoop, openLoop } from "../overhead/loadgen.ts";
 import { REPO_ROOT, log, outputDir, resultLine, updateSummary } from "./common.ts";
 
@@ -27,13 +33,16 @@ const LOAD_CPU = "1";
 
 interface Running {
   origin: string;
+  /** Headers every request to this contender carries (the API key for the tenancy row). */
+  headers?: Record<string, string>;
   stop(): Promise<void>;
 }
 
 interface ContenderDef {
+  /** Short name for `--only`. */
+  id: string;
   name: string;
-  /** null = not yet available (reported, not run). */
-  start: ((upPort: number, dir: string) => Promise<Running>) | null;
+  start: (upPort: number, dir: string) => Promise<Running>;
   binary?: string;
 }
 
@@ -141,15 +150,59 @@ status:
 ).join("")}`;
 }
 
-function routerContender(name: string, scheduler: unknown): ContenderDef {
+/** The benchmark's API key; only its SHA-256 goes into the router's objects, as in a cluster. */
+const BENCH_KEY = "sk-tessera-bench-overhead-0000000000000001";
+
+/** A tenant whose limits are far above anything this benchmark offers, and its API key. */
+function tenancyObjects(): string {
+  const hash = createHash("sha256").update(BENCH_KEY).digest("hex");
+  return `---
+apiVersion: tessera.io/v1alpha1
+kind: Tenant
+metadata: { name: bench }
+spec:
+  quotas:
+    - model: m
+      totalTokensPerMinute: 1000000000000
+      requestsPerMinute: 1000000000
+---
+apiVersion: tessera.io/v1alpha1
+kind: ApiKey
+metadata: { name: 00000000-0000-4000-8000-000000000001 }
+spec:
+  tenant: bench
+  keyHash: ${hash}
+  prefix: ${BENCH_KEY.slice(0, 16)}
+`;
+}
+
+function routerContender(
+  id: string,
+  name: string,
+  scheduler: unknown,
+  tenancy = false,
+): ContenderDef {
   return {
+    id,
     name,
+    binary: tenancy ? "redis-server" : undefined,
     start: async (up, dir) => {
       const port = await freePort();
-      const objects = join(dir, `router-${name}.yaml`);
-      const sched = join(dir, `router-${name}-scheduler.yaml`);
-      writeFileSync(objects, routerObjects(up));
+      const objects = join(dir, `router-${id}.yaml`);
+      const sched = join(dir, `router-${id}-scheduler.yaml`);
+      writeFileSync(objects, routerObjects(up) + (tenancy ? tenancyObjects() : ""));
       writeFileSync(sched, JSON.stringify(scheduler));
+      // Redis stands for an external service: it runs on the load CPU, not the proxy's core.
+      const redis = tenancy ? await startRedis({ cpu: LOAD_CPU }) : null;
+      const stopRedis = () => redis?.stop() ?? Promise.resolve();
+      const env: Record<string, string> = {
+        LOG_LEVEL: "warn",
+        ACCESS_LOG_ENABLED: "false",
+        DEBUG_DECISIONS: "0",
+        ...(redis !== null
+          ? { TENANCY_REDIS_URL: redis.url, USAGE_SPOOL_PATH: join(dir, `usage-${id}.spool`) }
+          : {}),
+      };
       const c = await startChild(
         NODE,
         [
@@ -163,19 +216,27 @@ function routerContender(name: string, scheduler: unknown): ContenderDef {
           "--host",
           "127.0.0.1",
         ],
-        {
-          cpu: PROXY_CPU,
-          env: { LOG_LEVEL: "warn", ACCESS_LOG_ENABLED: "false", DEBUG_DECISIONS: "0" },
-        },
-      );
+        { cpu: PROXY_CPU, env },
+      ).catch(async (err: unknown) => {
+        await stopRedis();
+        throw err;
+      });
       const origin = `http://127.0.0.1:${port}`;
       try {
         await waitHttp(`${origin}/readyz`);
       } catch (err) {
         await c.stop();
+        await stopRedis();
         throw err;
       }
-      return { origin, stop: () => c.stop() };
+      return {
+        origin,
+        ...(tenancy ? { headers: { authorization: `Bearer ${BENCH_KEY}` } } : {}),
+        stop: async () => {
+          await c.stop();
+          await stopRedis();
+        },
+      };
     },
   };
 }
@@ -183,11 +244,13 @@ function routerContender(name: string, scheduler: unknown): ContenderDef {
 function contenders(): ContenderDef[] {
   return [
     {
+      id: "direct",
       name: "direct",
       start: (up) =>
         Promise.resolve({ origin: `http://${UPSTREAMS[0]}:${up}`, stop: () => Promise.resolve() }),
     },
     {
+      id: "nginx",
       name: "nginx",
       binary: "nginx",
       start: async (up, dir) => {
@@ -199,6 +262,7 @@ function contenders(): ContenderDef[] {
       },
     },
     {
+      id: "haproxy",
       name: "haproxy",
       binary: "haproxy",
       start: async (up, dir) => {
@@ -208,6 +272,7 @@ function contenders(): ContenderDef[] {
       },
     },
     {
+      id: "passthrough",
       name: "node:http+undici",
       start: async (up) => {
         const port = await freePort();
@@ -223,16 +288,31 @@ function contenders(): ContenderDef[] {
         );
       },
     },
-    routerContender("router round-robin", { plugins: [{ type: "round-robin" }] }),
-    routerContender("router least-request", { plugins: [{ type: "least-request" }] }),
-    routerContender("router prefix+least-request", {
-      plugins: [
-        { type: "prefix-cache", parameters: { maxBlocks: 256 } },
-        { type: "least-request" },
-      ],
-    }),
-    { name: "router + token rate limit", start: null },
+    routerContender("rr", "router round-robin", { plugins: [{ type: "round-robin" }] }),
+    routerContender("lr", "router least-request", { plugins: [{ type: "least-request" }] }),
+    routerContender("prefix", "router prefix+least-request", PREFIX_LR),
+    routerContender("ratelimit", RATE_LIMIT, PREFIX_LR, true),
   ];
+}
+
+const PREFIX_LR = {
+  plugins: [{ type: "prefix-cache", parameters: { maxBlocks: 256 } }, { type: "least-request" }],
+};
+const RATE_LIMIT = "router prefix+LR + token rate limit";
+
+/** The contenders `--only` selects (direct always), in the usual order; unknown ids are an error. */
+export function selectContenders<C extends { id: string }>(
+  all: C[],
+  only: readonly string[] | undefined,
+): C[] {
+  if (only === undefined) return all;
+  const ids = new Set(all.map((c) => c.id));
+  const unknown = only.filter((o) => !ids.has(o));
+  if (unknown.length > 0)
+    throw new Error(
+      `--only: unknown overhead contender(s) ${unknown.join(", ")} (known: ${[...ids].join(", ")})`,
+    );
+  return all.filter((c) => c.id === "direct" || only.includes(c.id));
 }
 
 interface Cell {
@@ -261,6 +341,8 @@ function body(prompt: "short" | "16KB", stream: boolean): string {
 export interface OverheadOptions {
   scale: number;
   out?: string | undefined;
+  /** Contender ids to run (direct is always run). */
+  only?: readonly string[] | undefined;
   repeats?: number;
   rate?: number;
 }
@@ -280,6 +362,7 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
   const warm = 0.5;
   const load0 = loadavg()[0] ?? NaN;
   const rate = o.rate ?? 1000;
+  const selected = selectContenders(contenders(), o.only);
   const dir = mkdtempSync(join(tmpdir(), "tessera-overhead-"));
   const upPort = await freePort();
   const upstream = await startChild(
@@ -293,8 +376,7 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
   const results = new Map<string, Map<string, Measure[]>>();
   const skipped: string[] = [];
   try {
-    for (const c of contenders()) {
-      if (c.start === null) continue;
+    for (const c of selected) {
       if (c.binary !== undefined && !has(c.binary)) {
         skipped.push(`${c.name} (\`${c.binary}\` not installed)`);
         continue;
@@ -309,6 +391,7 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
               origin: run.origin,
               path: "/v1/completions",
               body: body(cell.prompt, cell.stream),
+              headers: run.headers,
             };
             let m: Measure;
             if (cell.kind === "open") {
@@ -364,13 +447,12 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
   };
   const rows: Row[] = [];
   const table: Row[] = [];
-  for (const c of contenders()) {
+  for (const c of selected) {
     const per = results.get(c.name);
     if (per === undefined) {
       table.push({
         contender: c.name,
-        "added p50 / p99 ms, short @1000":
-          c.start === null ? "not yet available (later issue)" : "skipped",
+        "added p50 / p99 ms, short @1000": "skipped",
         "added p50 / p99 ms, 16 KB @1000": "—",
         "added p50 / p99 ms, SSE @1000": "—",
         "max req/s short": "—",
@@ -417,22 +499,27 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
       );
   }
   const R = "router prefix+least-request";
+  const maxRps = (name: string, key: string) =>
+    med(
+      results
+        .get(name)
+        ?.get(key)
+        ?.map((m) => m.rps) ?? [],
+    );
   const fig: Record<string, number> = {
-    max_rps_short: med(
-      results
-        .get(R)
-        ?.get("short json max")
-        ?.map((m) => m.rps) ?? [],
-    ),
-    max_rps_16kb: med(
-      results
-        .get(R)
-        ?.get("16KB json max")
-        ?.map((m) => m.rps) ?? [],
-    ),
+    max_rps_short: maxRps(R, "short json max"),
+    max_rps_16kb: maxRps(R, "16KB json max"),
     added_p50_ms: added(R, "short json @1000", "p50"),
     added_p99_ms: added(R, "short json @1000", "p99"),
     nginx_added_p50_ms: results.has("nginx") ? added("nginx", "short json @1000", "p50") : NaN,
+    ratelimit_max_rps_short: maxRps(RATE_LIMIT, "short json max"),
+    ratelimit_max_rps_16kb: maxRps(RATE_LIMIT, "16KB json max"),
+    ratelimit_added_p50_ms: results.has(RATE_LIMIT)
+      ? added(RATE_LIMIT, "short json @1000", "p50")
+      : NaN,
+    ratelimit_added_p99_ms: results.has(RATE_LIMIT)
+      ? added(RATE_LIMIT, "short json @1000", "p99")
+      : NaN,
   };
   fig.p50_vs_nginx = (fig.added_p50_ms ?? NaN) / (fig.nginx_added_p50_ms ?? NaN);
   const f = (k: string) => fig[k] ?? NaN;
@@ -446,15 +533,36 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
     `| added p99 at ${rate} req/s | ${f("added_p99_ms").toFixed(2)} ms | ≤ 3 ms | ${ok(f("added_p99_ms") <= 3)} |`,
     `| added p50 vs nginx's | ${f("p50_vs_nginx").toFixed(2)}× (nginx ${f("nginx_added_p50_ms").toFixed(3)} ms) | ≤ 2× | ${ok(f("p50_vs_nginx") <= 2)} |`,
   ].filter((l) => !l.includes("NaN"));
+  const rateLimit = [
+    `| figure | router prefix + LR | + token rate limit | cost of the limit |`,
+    `| --- | ---: | ---: | ---: |`,
+    ...(
+      [
+        ["max req/s, short prompts", "max_rps_short", "ratelimit_max_rps_short", 0],
+        ["max req/s, 16 KB prompts", "max_rps_16kb", "ratelimit_max_rps_16kb", 0],
+        [`added p50 ms at ${rate} req/s`, "added_p50_ms", "ratelimit_added_p50_ms", 3],
+        [`added p99 ms at ${rate} req/s`, "added_p99_ms", "ratelimit_added_p99_ms", 2],
+      ] as const
+    ).map(([label, a, b, d]) => {
+      const fewer = (1 - f(b) / f(a)) * 100;
+      const cost =
+        d !== 0
+          ? `${f(b) >= f(a) ? "+" : ""}${(f(b) - f(a)).toFixed(d)} ms`
+          : fewer >= 0
+            ? `${fewer.toFixed(0)}% fewer`
+            : `${(-fewer).toFixed(0)}% more`;
+      return `| ${label} | ${f(a).toFixed(d)} | ${f(b).toFixed(d)} | ${cost} |`;
+    }),
+  ].filter((l) => !l.includes("NaN"));
   const md = [
     `# Router overhead against peers (HTTP mode)`,
     ``,
-    `Generated by \`npm run bench -- overhead${o.scale === 1 ? "" : ` --scale ${o.scale}`}\`. Prerequisite: \`nginx\` and \`haproxy\`` +
-      ` on PATH (\`apt-get install -y nginx-light haproxy\`); the benchmark installs nothing, and CI does not run it.`,
+    `Generated by \`npm run bench -- overhead${o.scale === 1 ? "" : ` --scale ${o.scale}`}\`. Prerequisite: \`nginx\`, \`haproxy\` and \`redis-server\`` +
+      ` on PATH (\`apt-get install -y nginx-light haproxy redis-server\`); the benchmark installs nothing, and CI does not run it.`,
     `Instant upstream: one Node process answering on 4 loopback addresses (JSON, or SSE with 32 chunks). Proxies:` +
       ` nginx (1 worker, upstream keepalive 128, proxy_buffering off, no access log), HAProxy (1 thread, http-reuse` +
       ` always), a node:http + undici pass-through, and the Tessera router (file mode, access log off) with three` +
-      ` scheduler configs. Proxies pinned to CPU ${PROXY_CPU}; the upstream and the load generator (undici, this` +
+      ` scheduler configs, plus prefix + least-request with token rate limiting (tenancy on, quotas in redis-server). Proxies pinned to CPU ${PROXY_CPU}; the upstream and the load generator (undici, this` +
       ` process) share CPU ${LOAD_CPU}. Open loop: ${rate} req/s for ${dur} s after ${warm} s warm-up, latency from the` +
       ` scheduled send time to the last byte; added = proxy − direct at the same percentile. Closed loop: 64` +
       ` connections for ${dur} s. ${repeats} repeat(s); median, spread (min–max) in parentheses.`,
@@ -471,6 +579,22 @@ export async function overheadBenchmark(o: OverheadOptions): Promise<string> {
     ``,
     ...targets,
     ``,
+    ...(rateLimit.length > 2
+      ? [
+          `## Token rate limiting`,
+          ``,
+          `The router with prefix + least-request and tenancy on: every request carries an API key` +
+            ` (SHA-256 lookup), its prompt is counted with the engine tokenizer, one Lua check reserves` +
+            ` against the tenant's per-minute token and request limits in a local redis-server and one` +
+            ` settles at the end, and a usage record goes to the Redis stream. Limits are far above the` +
+            ` offered load, so nothing is refused. Every request carries the same prompt, so the router's` +
+            ` prompt token cache answers the count from the second request on; distinct prompts pay the` +
+            ` tokenizer once per new ~1 KB chunk (see router-cpu).`,
+          ``,
+          ...rateLimit,
+          ``,
+        ]
+      : []),
     `The load generator and the upstream share one core, so the "direct" column is the ceiling this` +
       ` machine can measure: a proxy can never show more req/s than direct.`,
     ``,

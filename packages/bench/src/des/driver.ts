@@ -83,7 +83,7 @@ export async function runDes(o: DesRunOptions): Promise<DesRunResult> {
       const prompt = r.promptText();
       const req = completionRequest(`req-${r.index}`, prompt, r.outputLen);
       const ep: EndpointState = await router.schedule(req);
-      router.dispatched(ep);
+      router.dispatched(req, ep);
       const engine = engines[router.engineIndex(ep)] as Engine;
       const submit = () =>
         engine.submit({

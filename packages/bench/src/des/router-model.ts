@@ -6,13 +6,17 @@
 //
 // What is modelled here (the router's I/O, replaced by virtual-time equivalents):
 // - a scrape renders the simulated engine's /metrics text (createEngineMetrics, the same renderer the
-//   simulator's HTTP server uses) and hands it to the router's MetricScraper through a fake upstream
-//   pool; scrapes happen every `scrapeIntervalS` of virtual time, so plugins see metrics that are up
-//   to one interval old (staleness as in production);
-// - KV event batches reach the kv-cache-aware index `kvEventDelayS` after the engine step that
-//   produced them (production: NDJSON over HTTP);
-// - in-flight accounting: +1 just before dispatch, −1 when the response has completed, then the
-//   profile's post-response hooks (prefix-cache learns the blocks), as server/inference.ts does.
+//   simulator's HTTP server uses) and hands it to the router's MetricScraper through its `fetchText`
+//   seam; scrapes happen every `scrapeIntervalS` of virtual time, so plugins see metrics that are up
+//   to one interval old (staleness as in production), and the scraper, the scheduling profile and
+//   the plugins all read the virtual clock (their `now` seams), so `updatedAt`, `stale` and decision
+//   times are virtual too;
+// - KV event batches reach the kv-cache-aware scorer (`applyEvents`, the entry its own event
+//   subscriptions use) `kvEventDelayS` after the engine step that produced them (production: NDJSON
+//   over HTTP);
+// - in-flight accounting: +1 just before dispatch, then the profile's pre-request hooks (prefix-cache
+//   records the blocks), −1 when the response has completed, then the post-response hooks, as
+//   server/inference.ts does.
 import { createEngineMetrics } from "@tessera/engine-sim";
 import type { Engine, KvEventBatch } from "@tessera/engine-sim";
 import { mulberry32 } from "@tessera/shared/tokens/tokenizer";
@@ -21,6 +25,7 @@ import { resolveSchedulerConfig } from "@tessera/router/config/loader";
 import { EndpointPool } from "@tessera/router/endpoints/pool";
 import type { EndpointSpec, EndpointState } from "@tessera/router/endpoints/pool";
 import { MetricScraper } from "@tessera/router/endpoints/scraper";
+import type { FetchText } from "@tessera/router/endpoints/scraper";
 import type { Endpoint } from "@tessera/router/framework/endpoint";
 import type { PluginHandle } from "@tessera/router/framework/plugin";
 import type { InferenceRequest } from "@tessera/router/framework/request";
@@ -30,11 +35,12 @@ import { KvCacheAwareScorer } from "@tessera/router/plugins/scorer/kv-cache-awar
 import { PluginRegistry } from "@tessera/router/scheduling/registry";
 import { Scheduler } from "@tessera/router/scheduling/scheduler";
 import type { Profile } from "@tessera/router/scheduling/scheduler";
-import type { UpstreamPools } from "@tessera/router/upstream/pools";
 import type { BreakableClock } from "./clock.ts";
 
 export const MODEL = "tessera/sim-model";
 export const MODEL_SERVER = "bench/sim";
+/** Virtual time 0 as a wall-clock time (2026-01-01T00:00:00Z). */
+export const VIRTUAL_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 export interface DesRouterOptions {
   /** A SchedulerConfig document, as the router's --scheduler-config file would hold it. */
@@ -48,21 +54,13 @@ export interface DesRouterOptions {
   seed: number;
 }
 
-/** Pretends to be the router's undici pools for the scraper: GET /metrics renders the engine's registry. */
-function fakePools(render: Map<string, () => Promise<string>>): UpstreamPools {
-  return {
-    get(origin: string) {
-      return {
-        async request(opts: { path: string }) {
-          const fn = render.get(origin);
-          if (fn === undefined || opts.path !== "/metrics")
-            return { statusCode: 404, body: { text: () => Promise.resolve("") } };
-          const text = await fn();
-          return { statusCode: 200, body: { text: () => Promise.resolve(text) } };
-        },
-      };
-    },
-  } as unknown as UpstreamPools;
+/** The scraper's HTTP GET, in process: /metrics renders the simulated engine's registry. */
+function engineFetch(render: Map<string, () => Promise<string>>): FetchText {
+  return async (origin, path) => {
+    const fn = render.get(origin);
+    if (fn === undefined || path !== "/metrics") return { status: 404, text: "" };
+    return { status: 200, text: await fn() };
+  };
 }
 
 export class DesRouter {
@@ -86,7 +84,9 @@ export class DesRouter {
     const random = mulberry32(opts.seed ^ 0x2545f491);
     const handle: PluginHandle = {
       logger: pino({ level: "silent" }),
-      now: () => clock.now() * 1000,
+      // Virtual wall clock in ms. It starts at a fixed epoch, not 0: the router reads
+      // `metrics.updatedAt === 0` as "never scraped", which a scrape at virtual t = 0 would be.
+      now: () => VIRTUAL_EPOCH_MS + clock.now() * 1000,
       random,
       // No live endpoints for the plugins' own subscriptions: KV events are fed in virtual time.
       endpoints: () => [],
@@ -129,18 +129,19 @@ export class DesRouter {
       const reg = createEngineMetrics("vllm", e, { modelName: MODEL });
       this.#closers.push(reg.close);
       render.set(ep.origin, () => reg.registry.metrics());
-      if (this.kvAware !== null) {
-        const index = this.kvAware.index;
+      const kv = this.kvAware;
+      if (kv !== null) {
         e.onKvEvents((batch: KvEventBatch) => {
-          const apply = () => index.apply(ep.id, batch.events);
+          const apply = () => kv.applyEvents(ep.id, batch.events);
           if (opts.kvEventDelayS > 0) clock.setTimer(clock.now() + opts.kvEventDelayS, apply);
           else apply();
         });
       }
     });
-    this.#scraper = new MetricScraper(pool, fakePools(render), metrics, handle.logger, {
+    this.#scraper = new MetricScraper(pool, engineFetch(render), metrics, handle.logger, {
       intervalMs: 0,
       modelsEvery: 0,
+      now: () => handle.now(),
     });
   }
 
@@ -170,8 +171,9 @@ export class DesRouter {
     return ep as EndpointState;
   }
 
-  dispatched(ep: EndpointState): void {
+  dispatched(req: InferenceRequest, ep: EndpointState): void {
     if (this.#opts.inFlightAccounting) ep.inFlight++;
+    this.profile.preRequest(req, ep);
   }
 
   completed(req: InferenceRequest, ep: EndpointState, ok: boolean): void {

@@ -7,6 +7,8 @@ export interface LoadTarget {
   origin: string;
   path: string;
   body: string;
+  /** Extra request headers (e.g. an API key). */
+  headers?: Record<string, string> | undefined;
 }
 
 export interface OpenLoopResult {
@@ -21,7 +23,7 @@ async function one(pool: Pool, t: LoadTarget): Promise<boolean> {
     const r = await pool.request({
       method: "POST",
       path: t.path,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...t.headers },
       body: t.body,
     });
     await r.body.dump({ limit: Infinity });

@@ -10,16 +10,14 @@
 // Metrics: worst overshoot over all sliding windows of admitted tokens (in requests of the largest
 // request, per replica), long-run admitted-rate error at 2× and 5×, false 429s at 0.8×, reservations
 // left in Redis after drain (leaks), and the check latency (p50/p99 of one Lua check on loopback).
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { connect, createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { RedisStore } from "@tessera/router/tenancy/quota/redis-store";
+import { startRedis } from "../http/redis.ts";
 import { markdownTable, writeReport } from "../report/table.ts";
 import type { Row } from "../report/table.ts";
-import { log, resultLine } from "../benchmarks/common.ts";
+import { log, outputDir, resultLine, updateSummary } from "../benchmarks/common.ts";
 import { ITL_MS, TTFT_MS, makeTrace } from "./trace.ts";
 import type { TraceReq } from "./trace.ts";
 import type { WorkerMsg, WorkerReply } from "./worker.ts";
@@ -49,48 +47,6 @@ interface RunResult {
 }
 
 // ---------------------------------------------------------------- infrastructure
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  const end = Date.now() + 5_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((res) => {
-      const c = connect(port, "127.0.0.1", () => {
-        c.end();
-        res(true);
-      });
-      c.on("error", () => res(false));
-    });
-    if (ok) break;
-    if (Date.now() > end) throw new Error("redis-server did not start");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((res) => {
-        if (child.exitCode !== null) return res();
-        child.once("exit", () => res());
-        child.kill("SIGTERM");
-      }),
-  };
-}
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, "seq"> : never;
 
@@ -484,12 +440,24 @@ export async function ratelimitBenchmark(opts: {
     ...verdict.map((v) => `- ${v}`),
     "",
   ].join("\n");
-  const dir = opts.out ?? join(tmpdir(), "tessera-bench");
+  // Like every benchmark: the committed docs folder at full scale, a temp folder otherwise.
+  const dir = outputDir(opts.scale, opts.out);
   const paths = writeReport(dir, "ratelimit", { markdown: md, rows });
   process.stdout.write(
     `${markdownTable(rows)}\n\n${verdict.join("\n")}\nreport: ${paths.join(", ")}\n`,
   );
   if (p99 > 1) log(`ratelimit: check p99 ${p99} ms above 1 ms`);
+  if (opts.scale === 1 && opts.out === undefined)
+    await updateSummary(
+      "ratelimit",
+      [
+        `## ratelimit — token rate-limit accuracy (B5, 1/2/4 router processes on one Redis, fake clock)`,
+        ``,
+        ...verdict.map((v) => `- ${v}`),
+        ``,
+        `Details: [benchmarks/ratelimit.md](benchmarks/ratelimit.md).`,
+      ].join("\n"),
+    );
   return resultLine("ratelimit", {
     longrun_error_pct: longrun,
     false_429_pct: f429,

@@ -1,4 +1,4 @@
-import { applyChatTemplate, tokenize } from "@tessera/shared/tokens/tokenizer";
+import { applyChatTemplate } from "@tessera/shared/tokens/tokenizer";
 import type { ChatMessage } from "@tessera/shared/tokens/tokenizer";
 import { ROOT_BLOCK_HASH, blockHash } from "@tessera/shared/tokens/block-hash";
 import { z } from "zod";
@@ -6,6 +6,8 @@ import type { Endpoint } from "../../../framework/endpoint.ts";
 import type { PluginFactory, PluginHandle, TypedName } from "../../../framework/plugin.ts";
 import type { CycleContext, Scorer } from "../../../framework/scheduling.ts";
 import type { InferenceRequest } from "../../../framework/request.ts";
+import { promptTokenCache } from "../../../util/prompt-tokens.ts";
+import type { PromptTokenCache } from "../../../util/prompt-tokens.ts";
 import { parseParams } from "../../params.ts";
 import { RedisBlockIndex } from "./redis-index.ts";
 
@@ -126,16 +128,26 @@ export function requestBlockHashes(
   return out;
 }
 
-function localTokens(req: InferenceRequest): number[] {
+/**
+ * The prompt's leading token ids as the engine computes them, in process: at least `maxTokens`
+ * (the ids the block hashes can use) or all of them. Uses the router's prompt token cache, so a
+ * shared prefix is tokenised once per process and tenancy's token count of the same request is reused.
+ */
+export function localTokens(
+  req: InferenceRequest,
+  maxTokens: number,
+  cache: PromptTokenCache = promptTokenCache,
+): number[] {
   const body = req.body;
   if (Array.isArray(body.messages)) {
-    return tokenize(
+    return cache.tokens(
       applyChatTemplate(body.messages as ChatMessage[], {
         addGenerationPrompt: body.add_generation_prompt !== false,
       }),
+      maxTokens,
     );
   }
-  return typeof body.prompt === "string" ? tokenize(body.prompt) : [];
+  return typeof body.prompt === "string" ? cache.tokens(body.prompt, maxTokens) : [];
 }
 
 interface Subscription {
@@ -175,9 +187,14 @@ export class KvCacheAwareScorer implements Scorer {
     }
   }
 
-  #apply(id: string, events: KvEvent[]): void {
-    if (this.redis !== null) void this.redis.apply(id, events);
-    else this.index.apply(id, events);
+  /**
+   * Applies one batch of an endpoint's KV events to whichever index this instance uses (in process
+   * or Redis). The event subscriptions call it; so can a caller that receives the events another
+   * way (the benchmark's discrete-event simulation delivers them in virtual time).
+   */
+  applyEvents(endpointId: string, events: readonly KvEvent[]): void {
+    if (this.redis !== null) void this.redis.apply(endpointId, events);
+    else this.index.apply(endpointId, events);
   }
 
   #seed(id: string, hashes: string[]): void {
@@ -213,7 +230,7 @@ export class KvCacheAwareScorer implements Scorer {
         // fall through to the local tokenizer
       }
     }
-    return localTokens(req);
+    return localTokens(req, this.#p.maxBlocks * this.#p.blockSize);
   }
 
   async score(
@@ -300,7 +317,7 @@ export class KvCacheAwareScorer implements Scorer {
           if (line.trim() !== "") {
             try {
               const batch = JSON.parse(line) as { events?: unknown };
-              if (Array.isArray(batch.events)) this.#apply(ep.id, batch.events as KvEvent[]);
+              if (Array.isArray(batch.events)) this.applyEvents(ep.id, batch.events as KvEvent[]);
             } catch {
               // skip a malformed line
             }

@@ -1,8 +1,8 @@
 import { blockHashes } from "@tessera/shared/tokens/block-hash";
-import { applyChatTemplate, tokenize } from "@tessera/shared/tokens/tokenizer";
+import { applyChatTemplate, syntheticText, tokenize } from "@tessera/shared/tokens/tokenizer";
 import { afterEach, describe, expect, it } from "vitest";
 import { ep, handle, req, scores } from "../../testing.ts";
-import { KvBlockIndex, kvCacheAwareFactory, requestBlockHashes } from "./index.ts";
+import { KvBlockIndex, kvCacheAwareFactory, localTokens, requestBlockHashes } from "./index.ts";
 import type { KvCacheAwareScorer } from "./index.ts";
 
 describe("requestBlockHashes", () => {
@@ -69,5 +69,29 @@ describe("kv-cache-aware scorer", () => {
     idx.apply("a", [{ type: "AllBlocksCleared" }]);
     expect(idx.matched("a", ["h1"])).toBe(0);
     expect(idx.size).toBe(0);
+  });
+
+  it("tokenises only the blocks it can use and keeps exact hash parity (truncated path)", async () => {
+    const s = kvCacheAwareFactory(
+      "kv",
+      { blockSize: 16, maxBlocks: 4 },
+      handle(),
+    ) as KvCacheAwareScorer;
+    scorers.push(s);
+    const long = syntheticText(5000, 11);
+    const full = tokenize(long);
+    const some = localTokens(req({ prompt: long }), 64);
+    expect(some.length).toBeLessThan(full.length / 2);
+    expect(some).toEqual(full.slice(0, some.length));
+    // The engine's first 4 blocks stored on `a`, one more on `b` than it needs: a scores 1.
+    const engine = blockHashes(full, 16);
+    s.applyEvents("a", [{ type: "BlockStored", block_hashes: engine.slice(0, 4) }]);
+    s.applyEvents("b", [{ type: "BlockStored", block_hashes: engine.slice(0, 2) }]);
+    expect(await scores(s, req({ prompt: long }), [a, b])).toEqual([1, 0.5]);
+    // Chat requests go through the engines' chat template first.
+    const messages = [{ role: "user", content: long }];
+    const chat = tokenize(applyChatTemplate(messages));
+    const r = req({ body: { messages } });
+    expect(localTokens(r, 64)).toEqual(chat.slice(0, localTokens(r, 64).length));
   });
 });

@@ -1,10 +1,15 @@
 import { z } from "zod";
 import type { Endpoint } from "../../../framework/endpoint.ts";
 import type { PluginFactory, TypedName } from "../../../framework/plugin.ts";
-import type { CycleContext, PostResponse, Scorer } from "../../../framework/scheduling.ts";
+import type {
+  CycleContext,
+  PostResponse,
+  PreRequest,
+  Scorer,
+} from "../../../framework/scheduling.ts";
 import type { InferenceRequest } from "../../../framework/request.ts";
-import { Lru } from "../../../util/lru.ts";
 import { parseParams } from "../../params.ts";
+import { BlockLru } from "./block-lru.ts";
 
 export const PREFIX_CACHE_TYPE = "prefix-cache";
 
@@ -13,8 +18,23 @@ const Params = z.strictObject({
   blockSize: z.number().int().min(1).default(64),
   /** Blocks hashed at most (bounds CPU per request). */
   maxBlocks: z.number().int().min(1).default(128),
-  /** Block hashes remembered per endpoint (LRU); memory ≈ entries × ~80 bytes. */
+  /** Block hashes remembered per endpoint at most (LRU); memory ≈ entries × ~80 bytes. */
   lruCapacityPerEndpoint: z.number().int().min(1).default(50_000),
+  /**
+   * The engine's KV-cache capacity in tokens: the index forgets the least recently used blocks
+   * beyond it, as the engine evicts them. Unset: taken from the endpoint's scraped metrics (vLLM
+   * cache_config_info, SGLang max_total_num_tokens); when neither is known, only
+   * lruCapacityPerEndpoint bounds the index.
+   */
+  kvCapacityTokens: z.number().int().min(1).optional(),
+  /** Characters per token, to convert text blocks into the engine's token capacity. */
+  charsPerToken: z.number().positive().default(4),
+  /**
+   * When a prompt's blocks are recorded for the chosen endpoint: `schedule` (when the request is
+   * sent, as llm-d's approximate scorer does; the engine caches the prompt from prefill on) or only
+   * `response` (after a successful response). Both refresh the entries after a successful response.
+   */
+  recordOn: z.enum(["schedule", "response"]).default("schedule"),
 });
 
 const TWO_21 = 0x20_0000;
@@ -54,25 +74,35 @@ export function prefixBlockHashes(
 }
 
 /**
- * Approximate, router-local prefix affinity: remembers which endpoint served which block hashes and
- * scores each candidate by the fraction of the prompt's leading blocks it has seen:
+ * Approximate, router-local prefix affinity: remembers which endpoint was sent which block hashes
+ * (forgetting them as the engine's KV capacity would) and scores each candidate by the fraction of the prompt's leading blocks it has seen:
  * score = matched leading blocks / prompt blocks.
  */
-export class PrefixCacheScorer implements Scorer, PostResponse {
+export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
   readonly typedName: TypedName;
   readonly category = "affinity" as const;
   readonly #blockSize: number;
   readonly #maxBlocks: number;
-  readonly #capacity: number;
+  readonly #maxEntries: number;
+  readonly #kvCapacityTokens: number | undefined;
+  readonly #charsPerToken: number;
   readonly #memoKey: string;
-  readonly #byEndpoint = new Map<string, Lru<number, true>>();
+  readonly #tailMemoKey: string;
+  readonly #recordOnSchedule: boolean;
+  readonly #byEndpoint = new Map<string, BlockLru>();
+  /** Keys for the unhashed tails of prompts: negative, so they never equal a block hash. */
+  #tailKey = 0;
 
   constructor(name: string, params: z.output<typeof Params>) {
     this.typedName = { type: PREFIX_CACHE_TYPE, name };
     this.#blockSize = params.blockSize;
     this.#maxBlocks = params.maxBlocks;
-    this.#capacity = params.lruCapacityPerEndpoint;
+    this.#maxEntries = params.lruCapacityPerEndpoint;
+    this.#kvCapacityTokens = params.kvCapacityTokens;
+    this.#charsPerToken = params.charsPerToken;
     this.#memoKey = `prefix-cache:${name}`;
+    this.#tailMemoKey = `prefix-cache:${name}:tail`;
+    this.#recordOnSchedule = params.recordOn === "schedule";
   }
 
   hashes(req: InferenceRequest): Float64Array {
@@ -102,16 +132,43 @@ export class PrefixCacheScorer implements Scorer, PostResponse {
     }
   }
 
+  /** `recordOn: schedule`: the engine starts caching the prompt as soon as it receives it. */
+  preRequest(req: InferenceRequest, ep: Endpoint): void {
+    if (this.#recordOnSchedule) this.#record(req, ep);
+  }
+
+  /** A served prompt is (again) the engine's most recent; a failed one is not learnt. */
   postResponse(req: InferenceRequest, ep: Endpoint, ok: boolean): void {
-    if (!ok) return;
+    if (ok) this.#record(req, ep);
+  }
+
+  /**
+   * Records that `ep`'s engine now holds the prompt (again: a second call refreshes the same entries).
+   * With a known KV capacity the index models the engine's LRU: the prompt's text beyond the hashed
+   * blocks occupies capacity too (one entry of that many tokens), and the blocks go in tail first so
+   * that, as in vLLM's free-block queue, a prompt's leading blocks are the last of it to be evicted.
+   */
+  #record(req: InferenceRequest, ep: Endpoint): void {
     const hs = this.hashes(req);
     if (hs.length === 0) return;
     let lru = this.#byEndpoint.get(ep.id);
     if (lru === undefined) {
-      lru = new Lru(this.#capacity);
+      lru = new BlockLru(this.#maxEntries);
       this.#byEndpoint.set(ep.id, lru);
     }
-    for (let i = 0; i < hs.length; i++) lru.set(hs[i] as number, true);
+    const scraped = ep.metrics.kvCapacityTokens;
+    lru.capacityTokens = this.#kvCapacityTokens ?? (scraped > 0 ? scraped : Infinity);
+    const blockTokens = this.#blockSize / this.#charsPerToken;
+    if (lru.capacityTokens !== Infinity) {
+      const tailChars = req.promptText().length - hs.length * this.#blockSize;
+      if (tailChars > 0) {
+        let key = req.memo[this.#tailMemoKey] as number | undefined;
+        if (key === undefined) req.memo[this.#tailMemoKey] = key = -++this.#tailKey;
+        lru.touch(key, tailChars / this.#charsPerToken);
+      }
+    }
+    for (let i = hs.length - 1; i >= 0; i--) lru.touch(hs[i] as number, blockTokens);
+    lru.evict();
   }
 
   endpointRemoved(id: string): void {
@@ -121,11 +178,13 @@ export class PrefixCacheScorer implements Scorer, PostResponse {
   stats(): Record<string, number> {
     let entries = 0;
     let evictions = 0;
+    let tokens = 0;
     for (const l of this.#byEndpoint.values()) {
       entries += l.size;
       evictions += l.evictions;
+      tokens += l.tokens;
     }
-    return { endpoints: this.#byEndpoint.size, entries, evictions };
+    return { endpoints: this.#byEndpoint.size, entries, evictions, tokens: Math.round(tokens) };
   }
 }
 

@@ -56,8 +56,72 @@ describe("prefix-cache scorer", () => {
     s.postResponse(req({ prompt: served }), e1, true);
     s.postResponse(req({ prompt: "qqqqrrrr" }), e1, true);
     expect(s.stats()).toMatchObject({ entries: 4, evictions: 2 });
-    // The two oldest blocks (the start of `served`) were evicted: no prefix match any more.
-    expect(await scores(s, req({ prompt: served }), [e1])).toEqual([0]);
+    // A prompt's blocks go in tail first, so its last two blocks were the oldest and went first
+    // (as in vLLM); its leading half still matches.
+    expect(await scores(s, req({ prompt: served }), [e1])).toEqual([0.5]);
     expect(await scores(s, req({ prompt: "qqqqrrrr" }), [e1])).toEqual([1]);
+  });
+
+  it("records a prompt when it is sent (recordOn: schedule, the default), not only when served", async () => {
+    const s = make();
+    s.preRequest(req({ prompt: served }), e1);
+    expect(await scores(s, req({ prompt: served }), [e1, e2])).toEqual([1, 0]);
+    // The response refreshes the same entries: nothing is counted twice.
+    s.postResponse(req({ prompt: served }), e1, true);
+    expect(s.stats()).toMatchObject({ entries: 4 });
+  });
+
+  it("with recordOn: response learns only from successful responses", async () => {
+    const s = make({ blockSize: 4, recordOn: "response" });
+    s.preRequest(req({ prompt: served }), e1);
+    expect(await scores(s, req({ prompt: served }), [e1])).toEqual([0]);
+    s.postResponse(req({ prompt: served }), e1, true);
+    expect(await scores(s, req({ prompt: served }), [e1])).toEqual([1]);
+  });
+
+  describe("capacity model", () => {
+    // blockSize 4 characters at 4 characters per token: every block stands for one token.
+    const p = { blockSize: 4, charsPerToken: 4 };
+
+    it("forgets the least recently used blocks beyond kvCapacityTokens", async () => {
+      const s = make({ ...p, kvCapacityTokens: 6 });
+      s.postResponse(req({ prompt: served }), e1, true); // 4 tokens
+      s.postResponse(req({ prompt: "qqqqrrrr" }), e1, true); // 6 tokens: still fits
+      expect(await scores(s, req({ prompt: served }), [e1])).toEqual([1]);
+      s.postResponse(req({ prompt: "sssstttt" }), e1, true); // 8: the two oldest blocks go
+      expect(await scores(s, req({ prompt: served }), [e1])).toEqual([0.5]);
+      expect(await scores(s, req({ prompt: "qqqqrrrr" }), [e1])).toEqual([1]);
+      expect(s.stats()).toMatchObject({ entries: 6, evictions: 2, tokens: 6 });
+    });
+
+    it("takes the capacity from the endpoint's scraped metrics when not configured", async () => {
+      const s = make(p);
+      const small = ep({ id: "small", metrics: { kvCapacityTokens: 4 } });
+      const unknown = ep({ id: "unknown" });
+      for (const e of [small, unknown]) {
+        s.postResponse(req({ prompt: served }), e, true);
+        s.postResponse(req({ prompt: "qqqqrrrr" }), e, true);
+      }
+      // 6 tokens into a 4-token engine: `served` lost its last two blocks; unknown capacity keeps all.
+      expect(await scores(s, req({ prompt: served }), [small, unknown])).toEqual([0.5, 1]);
+    });
+
+    it("counts the prompt text beyond the hashed blocks against the capacity", async () => {
+      const s = make({ ...p, maxBlocks: 2, kvCapacityTokens: 6 });
+      // 2 hashed blocks + 16 more characters (4 tokens): exactly the capacity.
+      const first = req({ prompt: `aaaabbbb${"x".repeat(16)}` });
+      s.preRequest(first, e1);
+      s.postResponse(first, e1, true); // refreshes the same tail entry, does not add a second one
+      expect(s.stats()).toMatchObject({ entries: 3, tokens: 6 });
+      expect(await scores(s, req({ prompt: "aaaabbbb" }), [e1])).toEqual([1]);
+      // The next such prompt pushes the first one out entirely (its tail was the oldest entry).
+      s.postResponse(req({ prompt: `qqqqrrrr${"y".repeat(16)}` }), e1, true);
+      expect(await scores(s, req({ prompt: "aaaabbbb" }), [e1])).toEqual([0]);
+      expect(await scores(s, req({ prompt: "qqqqrrrr" }), [e1])).toEqual([1]);
+    });
+
+    it("rejects a non-positive capacity, naming the field", () => {
+      expect(() => make({ ...p, kvCapacityTokens: 0 })).toThrow(/kvCapacityTokens/);
+    });
   });
 });
