@@ -10,6 +10,8 @@ export default mergeConfig(
     globalSetup: ["@tessera/local-cluster/testing/global-setup"],
   }),
   {
+    // The same "~/…" → src/… alias as tsconfig's paths (components import their siblings that way).
+    resolve: { alias: { "~": new URL("./src", import.meta.url).pathname } },
     test: {
       provide: {
         tesseraClusters: [

@@ -123,6 +123,14 @@ describe("tenant isolation (walks /openapi.json)", () => {
     expect(viaKey.json<{ id: string }[]>().map((x) => x.id)).toEqual([A.tenantId]);
   });
 
+  it("metrics.serving shows a tenant admin only their own tenant; API keys get nothing", async () => {
+    const res = await t.call("GET", "/v1/metrics/serving?window=1h", A.adminToken);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ tenants: string[] }>().tenants).toEqual([A.tenantId]);
+    expect(res.body).not.toContain(B.tenantId);
+    expect((await t.call("GET", "/v1/metrics/serving?window=1h", A.apiKey)).statusCode).toBe(403);
+  });
+
   it("tRPC applies the same scope", async () => {
     const input = encodeURIComponent(JSON.stringify({ tenantId: B.tenantId }));
     const res = await t.app.inject({

@@ -7,10 +7,8 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { startSimServer } from "@tessera/engine-sim";
 import type { SimServer } from "@tessera/engine-sim";
@@ -21,27 +19,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { usageStreamConsumer } from "./services/usage-stream.ts";
 import { createTestApp, unique } from "./testing/harness.ts";
 import type { TestApp } from "./testing/harness.ts";
+import { freePort, nodeBin, repoRoot, routerMain, sleep, stopChild } from "./testing/processes.ts";
 
 const kubeconfigs = inject("tesseraClusterKubeconfigs");
 const CLUSTER = "west";
 const kubeconfigPath = kubeconfigs[CLUSTER];
 const haveCluster = Boolean(kubeconfigPath);
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-const routerMain = path.join(repoRoot, "apps/router/src/main.ts");
-const nodeBin = fs.existsSync(path.join(repoRoot, "node_modules/.bin/node"))
-  ? path.join(repoRoot, "node_modules/.bin/node")
-  : process.execPath;
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a value (not undefined) or `ms` elapse; returns the value and time. */
 async function within<T>(
@@ -141,21 +124,12 @@ describe.skipIf(!haveCluster)("router end to end (API → cluster → router →
   });
 
   afterAll(async () => {
-    if (router && router.exitCode === null) {
-      const exited = new Promise((r) => router?.once("exit", r));
-      router.kill("SIGTERM");
-      await Promise.race([exited, sleep(5000)]);
-      if (router.exitCode === null) router.kill("SIGKILL");
-    }
+    await stopChild(router);
     await engine?.close();
     await consumer?.stop();
     await core?.deleteNamespace({ name: ns }).catch(() => undefined);
     await t?.close();
-    if (redisProc && redisProc.exitCode === null) {
-      const exited = new Promise((r) => redisProc?.once("exit", r));
-      redisProc.kill("SIGTERM");
-      await Promise.race([exited, sleep(3000)]);
-    }
+    await stopChild(redisProc, 3000);
     if (redisDir) await fsp.rm(redisDir, { recursive: true, force: true });
   });
 

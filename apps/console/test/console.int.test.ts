@@ -7,7 +7,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node";
-import { clusterKubeConfig, clusterKubeconfigPath } from "@tessera/local-cluster/testing";
+import {
+  clusterKubeConfig,
+  clusterKubeconfigPath,
+  createSimModel,
+} from "@tessera/local-cluster/testing";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -18,6 +22,7 @@ import {
   freePort,
   httpOk,
   login,
+  startRedis,
   trpcCaller,
   waitFor,
 } from "./harness";
@@ -41,6 +46,9 @@ const CHROMIUM_ARGS = [
 let api: Proc;
 let controller: Proc;
 let web: Proc;
+let redis: Proc | undefined;
+let router: Proc | undefined;
+let redisUrl = "";
 let apiUrl = "";
 let webUrl = "";
 let dataDir = "";
@@ -53,12 +61,17 @@ const budgets: {
   clsLive: number;
 }[] = [];
 let tenantId = "";
+let adminApi: ReturnType<typeof trpcCaller>;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   await ensureBuild();
   dataDir = mkdtempSync(path.join(tmpdir(), "tessera-console-"));
   chmodSync(dataDir, 0o755); // the embedded server runs initdb as its own user
+  // The routers' usage stream: the API consumes it (TESSERA_REDIS_URL) as it does in production.
+  const r = await startRedis();
+  redis = r.proc;
+  redisUrl = r.url;
   const [apiPort, pgPort, webPort, healthPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -79,6 +92,7 @@ beforeAll(async () => {
       TESSERA_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       TESSERA_HEALTH_INTERVAL_MS: "5000",
       TESSERA_LOGIN_RATE_LIMIT: "1000",
+      TESSERA_REDIS_URL: redisUrl,
       LOG_LEVEL: "warn",
     },
   });
@@ -120,6 +134,7 @@ beforeAll(async () => {
 
   // Platform setup through the API, as an operator would: register the cluster, a tenant and its admin.
   const op = trpcCaller(apiUrl, await login(apiUrl, ADMIN.email, ADMIN.password));
+  adminApi = op;
   await op.mutate<{ id: string }>("clusters.register", {
     name: CLUSTER,
     displayName: "East (local)",
@@ -160,7 +175,8 @@ afterAll(async () => {
       `${JSON.stringify(budgets, null, 2)}\n`,
     );
   await browser?.close();
-  await Promise.all([web?.stop(), controller?.stop(), api?.stop()]);
+  await Promise.all([web?.stop(), controller?.stop(), router?.stop(), api?.stop()]);
+  await redis?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
@@ -218,7 +234,7 @@ describe("console", () => {
         ["/designer", "[data-testid=placement-result] li", "designer", 0],
         ["/autoscaling", "[data-testid=chart-replicas] svg", "autoscaling", 0],
         ["/deployments", "main h1", "deployments", 0],
-        [`/c/${CLUSTER}/routing`, "text=ModelRoutes", "routing", 0],
+        [`/c/${CLUSTER}/routing`, "[data-testid=endpoints-panel] h2", "routing", 12_000],
         ["/tenants", "[data-testid=tenants-table] >> text=Acme Research", "tenants", 0],
         [`/tenants/${tenantId}`, "[data-testid=quotas-table]", "tenant", 0],
       ];
@@ -252,6 +268,12 @@ describe("console", () => {
     await login.screenshot({ path: path.join(SHOTS, "login-light.png") });
     await login.close();
   }, 300_000);
+
+  it("answers /healthz from the console's own server", async () => {
+    const res = await fetch(`${webUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
 
   it("keyboard: skip link, visible focus and labelled controls", async () => {
     const s = await signIn(ADMIN);
@@ -438,4 +460,250 @@ describe("console", () => {
     expect(s.consoleErrors).toEqual([]);
     await s.context.close();
   }, 120_000);
+  it("shows a cluster being brought up in the background until it is registered", async () => {
+    // What `npm start` reports while it brings up its local cluster (clusters.reportProvisioning).
+    await adminApi.mutate("clusters.reportProvisioning", {
+      name: "local-demo",
+      phase: "Building",
+      step: "building kube-apiserver",
+      progress: { done: 3, total: 7 },
+    });
+    const s = await signIn(ADMIN);
+    await s.page.goto(`${webUrl}/`);
+    const panel = s.page.locator("[data-testid=provisioning-panel]");
+    await expect
+      .poll(() => panel.textContent().catch(() => ""), { timeout: 20_000 })
+      .toContain("Local cluster local-demo: building kube-apiserver (3/7)");
+    // The sidebar's cluster list says it too.
+    expect(
+      await s.page.locator("[data-testid=provisioning-nav-local-demo]").textContent(),
+    ).toContain("(3/7)");
+    await s.page.screenshot({ path: path.join(SHOTS, "overview-provisioning-light.png") });
+    // Ready and registered under its name: it leaves the panel and is listed like any cluster.
+    // ("east" stands in for the launcher's cluster: it is registered, so the entry links to it.)
+    await adminApi.mutate("clusters.reportProvisioning", {
+      name: CLUSTER,
+      phase: "Starting",
+      step: "starting kwok",
+      progress: { done: 6, total: 7 },
+    });
+    await expect
+      .poll(() => panel.textContent().catch(() => ""), { timeout: 20_000 })
+      .toContain(`Local cluster ${CLUSTER}: starting kwok (6/7)`);
+    await adminApi.mutate("clusters.reportProvisioning", {
+      name: CLUSTER,
+      phase: "Ready",
+      step: "registered",
+    });
+    await expect
+      .poll(() => s.page.locator(`[data-testid=provisioning-${CLUSTER}]`).count(), {
+        timeout: 20_000,
+      })
+      .toBe(0);
+    expect(await s.page.locator("[data-testid=clusters-table]").textContent()).toContain(
+      "East (local)",
+    );
+    expect(s.consoleErrors).toEqual([]);
+    await s.context.close();
+  }, 120_000);
+
+  it("a tenant admin creates a key and sees usage after a request through the router", async () => {
+    // A served model in the cluster: ModelServer + ModelRoute "sim", and a pod the local cluster
+    // gives a simulated engine (label tessera.io/engine=sim) at its pod IP.
+    const ns = "console-router";
+    const kc = await clusterKubeConfig(CLUSTER);
+    const core = kc.makeApiClient(CoreV1Api);
+    await createSimModel(kc, ns);
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: {
+        metadata: {
+          name: "sim-0",
+          labels: { app: "sim", "tessera.io/engine": "sim" },
+          annotations: { "tessera.io/engine-model": "sim-model" },
+        },
+        spec: {
+          containers: [
+            {
+              name: "engine",
+              image: "vllm/vllm-openai:v0.9.0",
+              ports: [{ name: "http", containerPort: 8000 }],
+            },
+          ],
+        },
+      },
+    });
+    // A router in Kubernetes mode with tenancy on: keys and quotas from the Tenant/ApiKey objects
+    // the API syncs into the cluster, usage to the redis stream the API consumes.
+    const routerPort = await freePort();
+    const routerUrl = `http://127.0.0.1:${routerPort}`;
+    router = new Proc("router", [path.join(REPO, "apps/router/src/main.ts")], {
+      cwd: REPO,
+      env: {
+        KUBECONFIG: clusterKubeconfigPath(CLUSTER),
+        ROUTER_HOST: "127.0.0.1",
+        ROUTER_PORT: String(routerPort),
+        TENANCY_ENABLED: "true",
+        TENANCY_REDIS_URL: redisUrl,
+        TENANCY_TOKEN_COUNT: "estimate",
+        TESSERA_CLUSTER: CLUSTER,
+        LOG_LEVEL: "warn",
+      },
+    });
+    await waitFor("the router", () => httpOk(`${routerUrl}/healthz`), 30_000, router);
+    // The router's Service, annotated with its admin URL (it runs outside the cluster), so the API
+    // reads its endpoints and decisions for the routing page.
+    await core.createNamespacedService({
+      namespace: ns,
+      body: {
+        metadata: {
+          name: "router",
+          labels: { "tessera.io/component": "router" },
+          annotations: { "tessera.io/admin-url": routerUrl },
+        },
+        spec: { clusterIP: "None", ports: [{ name: "http", port: 8080 }] },
+      },
+    });
+
+    // The tenant admin creates a key in the browser.
+    const s = await signIn(TENANT_ADMIN);
+    await s.page.goto(`${webUrl}/tenants/${tenantId}`);
+    await s.page.locator("[data-testid=keys-table], [data-testid=keys-h]").first().waitFor();
+    await s.page.getByLabel("Key name").fill("router-e2e");
+    await s.page.getByRole("button", { name: "Create key" }).click();
+    const secret =
+      (await s.page.locator("[data-testid=new-key-secret]").textContent({ timeout: 20_000 })) ?? "";
+    expect(secret).toMatch(/^tsk_/);
+
+    // The API syncs the key into the cluster by itself; the router accepts it within seconds.
+    const chat = () =>
+      fetch(`${routerUrl}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+        body: JSON.stringify({
+          model: "sim",
+          messages: [{ role: "user", content: "hello from the console test" }],
+          max_tokens: 8,
+        }),
+      });
+    const answer = await waitFor(
+      "the router to accept the new key",
+      async () => {
+        const res = await chat();
+        return res.status === 200
+          ? ((await res.json()) as { usage?: { completion_tokens?: number } })
+          : null;
+      },
+      60_000,
+      router,
+    );
+    expect(answer.usage?.completion_tokens).toBe(8);
+
+    // The usage travels router → redis stream → API; the tenant page shows it (polled every 10 s).
+    const statNumber = async (id: string) =>
+      Number(
+        ((await s.page.locator(`[data-testid=${id}] .value`).textContent()) ?? "").replace(
+          /[^0-9]/g,
+          "",
+        ) || 0,
+      );
+    await expect
+      .poll(() => statNumber("stat-requests"), { timeout: 45_000, interval: 1_000 })
+      .toBeGreaterThan(0);
+    expect(await statNumber("stat-tokens")).toBeGreaterThan(0);
+    await s.page
+      .locator("[data-testid=usage-chart] .recharts-wrapper")
+      .waitFor({ timeout: 20_000 });
+    expect(await s.page.locator("[data-testid=cost-table]").textContent()).toContain("sim");
+    await s.page.screenshot({
+      path: path.join(SHOTS, "tenant-usage-after-router-request-light.png"),
+      fullPage: true,
+    });
+    expect(s.consoleErrors).toEqual([]);
+    await s.context.close();
+
+    // The operator's views of the same request: the routing page shows the router's endpoint and
+    // its decision with each plugin's score; the overview's traffic chart has a point.
+    const o = await signIn(ADMIN);
+    await o.page.goto(`${webUrl}/c/${CLUSTER}/routing`);
+    await expect
+      .poll(
+        () =>
+          o.page
+            .locator("[data-testid=endpoints-table]")
+            .textContent()
+            .catch(() => ""),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toContain(`${ns}/sim-0`);
+    const decisions = o.page.locator("[data-testid=decisions-table]");
+    await expect
+      .poll(() => decisions.textContent().catch(() => ""), { timeout: 30_000 })
+      .toContain("picked");
+    // One column per scorer plugin besides Time, Model, Candidate and Total.
+    expect(await decisions.locator("thead th").count()).toBeGreaterThan(4);
+    expect(await o.page.locator("[data-testid=router-statuses]").textContent()).toContain(
+      `${ns}/router`,
+    );
+    await o.page.screenshot({
+      path: path.join(SHOTS, "routing-live-router-light.png"),
+      fullPage: true,
+    });
+    await o.page.goto(`${webUrl}/`);
+    await o.page
+      .locator("[data-testid=traffic-chart] .recharts-wrapper")
+      .waitFor({ timeout: 30_000 });
+    // The deployment the designer test created is behind the same router: its details show the
+    // router's view of its endpoints.
+    await o.page.goto(`${webUrl}/deployments`);
+    const row = o.page.locator("[data-testid=deployments-table] tr", { hasText: "console-e2e" });
+    await row.getByRole("button", { name: "Details" }).click();
+    await expect
+      .poll(
+        () =>
+          o.page
+            .locator("[data-testid=router-view-console-e2e]")
+            .textContent()
+            .catch(() => ""),
+        { timeout: 30_000 },
+      )
+      .toMatch(/default\/console-e2e-/);
+    expect(o.consoleErrors).toEqual([]);
+    await o.context.close();
+  }, 300_000);
+
+  it("an admin installs Tessera's components from the cluster page and sees their health", async () => {
+    const s = await signIn(ADMIN);
+    await s.page.goto(`${webUrl}/c/${CLUSTER}`);
+    await s.page.getByRole("button", { name: "Install / upgrade Tessera components" }).click();
+    const dialog = s.page.getByRole("dialog");
+    // A bad namespace is named before anything is sent.
+    await dialog.getByLabel("Namespace (optional)").fill("Not_A_Label");
+    expect(await dialog.getByRole("alert").textContent()).toContain(
+      "namespace: must be a DNS label",
+    );
+    await dialog.getByLabel("Namespace (optional)").fill("tessera-console");
+    await dialog.getByRole("button", { name: "Install" }).click();
+    const operation = s.page.locator("[data-testid=install-operation]");
+    await expect
+      .poll(() => operation.textContent(), { timeout: 240_000, interval: 2_000 })
+      .toMatch(/succeeded|failed/);
+    const log = (await s.page.locator("[data-testid=install-log]").textContent()) ?? "";
+    expect(await operation.textContent(), log).toContain("succeeded");
+    expect(await operation.textContent()).toContain("tessera-console");
+    // Each component's health, from the Deployments kwok runs as fakes.
+    const health = s.page.locator("[data-testid=components-health]");
+    await expect
+      .poll(() => health.locator("tbody tr").count(), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    expect(await health.textContent()).toMatch(/Available|Progressing/);
+    await s.page.screenshot({
+      path: path.join(SHOTS, "cluster-components-installed-light.png"),
+      fullPage: true,
+    });
+    expect(s.consoleErrors).toEqual([]);
+    await s.context.close();
+  }, 300_000);
 });

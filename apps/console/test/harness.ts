@@ -1,8 +1,10 @@
-// Processes for the console's integration test: the API (embedded PostgreSQL), the controller and
-// the console's production server, on free loopback ports, with their output kept for diagnostics.
+// Processes for the console's integration test: the API (embedded PostgreSQL), the controller, the
+// console's production server, a router and redis-server, on free loopback ports, with their output
+// kept for diagnostics.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 // The cluster names and kubeconfigs the local-cluster global setup provides to tests.
 import type {} from "@tessera/local-cluster/testing/global-setup";
@@ -22,6 +24,31 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A redis-server on a free loopback port (no persistence), for the routers' usage stream. */
+export async function startRedis(): Promise<{ url: string; proc: Proc }> {
+  const port = await freePort();
+  const proc = new Proc(
+    "redis",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { cwd: tmpdir(), env: {}, command: "redis-server" },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await waitFor(
+    "redis-server",
+    () =>
+      new Promise<boolean>((resolve) => {
+        const sock = connect(port, "127.0.0.1", () => {
+          sock.end();
+          resolve(true);
+        });
+        sock.once("error", () => resolve(false));
+      }),
+    10_000,
+    proc,
+  );
+  return { url, proc };
+}
+
 export class Proc {
   readonly output: string[] = [];
   readonly child: ChildProcess;
@@ -30,12 +57,12 @@ export class Proc {
   constructor(
     name: string,
     args: string[],
-    opts: { cwd: string; env: Record<string, string | undefined> },
+    opts: { cwd: string; env: Record<string, string | undefined>; command?: string },
   ) {
     this.name = name;
     // eslint-disable-next-line no-restricted-properties -- child processes inherit the test run's environment
     const inherited = process.env;
-    this.child = spawn(process.execPath, args, {
+    this.child = spawn(opts.command ?? process.execPath, args, {
       cwd: opts.cwd,
       env: { ...inherited, ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 // Maps failures of calls into a cluster to API errors that name the cluster and never carry
 // request headers or credentials.
 import { ApiException } from "@kubernetes/client-node";
+import { KubeRequestError } from "@tessera/helm/kube";
 import { ApiError } from "../errors.ts";
 
 export class ClusterTimeoutError extends Error {}
@@ -16,7 +17,18 @@ function statusMessage(body: unknown): string | undefined {
 }
 
 export function kubeStatusCode(e: unknown): number | undefined {
-  return e instanceof ApiException ? e.code : undefined;
+  if (e instanceof ApiException) return e.code;
+  return e instanceof KubeRequestError ? e.status : undefined;
+}
+
+/** HTTP status and the apiserver's message of a failed call (client-node's or the raw client's). */
+function kubeFailure(e: unknown): { code: number; msg: string } | undefined {
+  if (e instanceof ApiException)
+    return { code: e.code, msg: statusMessage(e.body) ?? `HTTP ${e.code}` };
+  // The raw client's message is "GET /path: 403 <apiserver message>"; keep the apiserver's part.
+  if (e instanceof KubeRequestError)
+    return { code: e.status, msg: e.message.replace(/^\w+ \S+: \d+ /, "") || `HTTP ${e.status}` };
+  return undefined;
 }
 
 export function clusterError(clusterName: string, e: unknown, op: string): ApiError {
@@ -27,21 +39,22 @@ export function clusterError(clusterName: string, e: unknown, op: string): ApiEr
       details,
     });
   }
-  if (e instanceof ApiException) {
-    const msg = statusMessage(e.body) ?? `HTTP ${e.code}`;
-    const withCode = { details: { ...details, status: e.code } };
-    if (e.code === 404)
+  const failure = kubeFailure(e);
+  if (failure) {
+    const { code, msg } = failure;
+    const withCode = { details: { ...details, status: code } };
+    if (code === 404)
       return new ApiError("API_ERR_NOT_FOUND", `cluster ${clusterName}: ${msg}`, withCode);
-    if (e.code === 409)
+    if (code === 409)
       return new ApiError("API_ERR_APPLY_CONFLICT", `cluster ${clusterName}: ${msg}`, withCode);
-    if (e.code === 401 || e.code === 403) {
+    if (code === 401 || code === 403) {
       return new ApiError(
         "API_ERR_CLUSTER_REJECTED",
         `cluster ${clusterName}: credentials rejected (${msg})`,
         withCode,
       );
     }
-    if (e.code >= 400 && e.code < 500)
+    if (code >= 400 && code < 500)
       return new ApiError("API_ERR_CLUSTER_REJECTED", `cluster ${clusterName}: ${msg}`, withCode);
     return new ApiError(
       "API_ERR_CLUSTER_UNREACHABLE",

@@ -13,6 +13,12 @@ export const FIELD_MANAGER = "tessera-api";
 export const GPU_RESOURCE = "nvidia.com/gpu";
 /** Services of Tessera routers carry this label; the API lists them as the cluster's endpoints. */
 export const ROUTER_SERVICE_LABEL = "tessera.io/component=router";
+/**
+ * A router Service may name the router's admin listener (`/debug/*`) directly, e.g.
+ * `http://127.0.0.2:9090`: the way to register a router that runs outside the cluster (the
+ * apiserver's service proxy refuses loopback and other non-pod addresses).
+ */
+export const ROUTER_ADMIN_URL_ANNOTATION = "tessera.io/admin-url";
 
 export async function serverVersion(kc: KubeConfig): Promise<string> {
   const v = await kc.makeApiClient(VersionApi).getCode();
@@ -185,8 +191,15 @@ export async function listRouterEndpoints(kc: KubeConfig) {
     external: (s.status?.loadBalancer?.ingress ?? [])
       .map((i) => i.ip ?? i.hostname ?? "")
       .filter(Boolean),
+    adminUrl: s.metadata?.annotations?.[ROUTER_ADMIN_URL_ANNOTATION] ?? null,
+    /** Port serving /debug/*: the one named "metrics" (the chart's admin listener), else the first. */
+    adminPort:
+      (s.spec?.ports ?? []).find((p) => p.name === "metrics" || p.name === "admin")?.port ??
+      s.spec?.ports?.[0]?.port ??
+      null,
   }));
 }
+export type RouterService = Awaited<ReturnType<typeof listRouterEndpoints>>[number];
 
 export function objectApi(kc: KubeConfig): KubernetesObjectApi {
   return KubernetesObjectApi.makeApiClient(kc);

@@ -5,12 +5,17 @@ import type { Repositories } from "../repositories/index.ts";
 import { auditService } from "./audit.ts";
 import { authService } from "./auth.ts";
 import { clustersService } from "./clusters.ts";
+import { componentsService } from "./components.ts";
 import { deploymentsService } from "./deployments.ts";
 import { designsService } from "./designs.ts";
 import { keysService } from "./keys.ts";
+import { metricsService } from "./metrics.ts";
 import { placementService } from "./placement.ts";
 import { pricingStore } from "./pricing.ts";
+import { provisioningService } from "./provisioning.ts";
 import { quotasService } from "./quotas.ts";
+import { resourcesService } from "./resources.ts";
+import { routingService } from "./routing.ts";
 import { tenantSyncService } from "./tenant-sync.ts";
 import { tenantsService } from "./tenants.ts";
 import { usageService } from "./usage.ts";
@@ -23,6 +28,8 @@ export interface ServiceDeps {
   sessionTtlMs: number;
   hasher?: PasswordHasher;
   onBackgroundError: (e: unknown) => void;
+  /** How long a component install waits for its rollout (default 5 min). */
+  installRolloutTimeoutMs?: number;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -59,6 +66,18 @@ export function createServices(deps: ServiceDeps) {
     deployments: deploymentsService({ repos, registry, audit }),
     designs: designsService({ repos, audit }),
     placement: placementService({ clusters }),
+    resources: resourcesService({ registry, clusters, timeoutMs: deps.clusterTimeoutMs }),
+    metrics: metricsService({ repos }),
+    routing: routingService({ registry, clusters, timeoutMs: deps.clusterTimeoutMs }),
+    provisioning: provisioningService({ repos }),
+    components: componentsService({
+      repos,
+      registry,
+      clusters,
+      audit,
+      onBackgroundError: deps.onBackgroundError,
+      ...(deps.installRolloutTimeoutMs ? { rolloutTimeoutMs: deps.installRolloutTimeoutMs } : {}),
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -32,6 +32,10 @@ export interface TestApp extends App {
   ): Promise<LightMyRequestResponse>;
 }
 
+/** A kubeconfig for a cluster at `server` that is not there (register with allowUnreachable). */
+export const fakeKubeconfig = (server = "https://127.0.0.1:1"): string =>
+  `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: not-a-secret}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+
 export const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString("hex")}`;
 
 export async function createTestApp(options: { clusterTimeoutMs?: number } = {}): Promise<TestApp> {

@@ -5,7 +5,9 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
 import { csrfHeaders } from "~/lib/api-client";
+import { ProvisioningNav } from "~/features/cluster/ProvisioningPanel";
 import { clusterTone, clustersOf, isOperator, meOf, useClusters, useMe } from "~/lib/session";
+import { ClusterOptions } from "./fields";
 import { ThemeToggle } from "./theme";
 
 function NavLink({
@@ -97,6 +99,7 @@ export function Shell({ children }: { children: ReactNode }) {
                   ) : null}
                 </div>
               ))}
+              <ProvisioningNav enabled={!onLogin && isOperator(me)} />
             </>
           ) : null}
         </div>
@@ -114,11 +117,7 @@ export function Shell({ children }: { children: ReactNode }) {
                 }
               >
                 <option value="">All clusters</option>
-                {clusters.map((c) => (
-                  <option key={c.id} value={c.name}>
-                    {c.displayName || c.name}
-                  </option>
-                ))}
+                <ClusterOptions clusters={clusters} by="name" />
               </select>
             </label>
           ) : null}

@@ -102,35 +102,25 @@ export function LastUpdated({ at, staleAfterMs = 30_000 }: { at: number; staleAf
   );
 }
 
-export function PageHeader({
-  title,
-  description,
-  actions,
-}: {
-  title: string;
-  description?: ReactNode;
-  actions?: ReactNode;
-}) {
-  return (
-    <header className="page-head">
-      <div>
-        <h1>{title}</h1>
-        {description ? <p>{description}</p> : null}
-      </div>
-      {actions ? <div className="row">{actions}</div> : null}
-    </header>
-  );
-}
-
 export type Tone = "ok" | "warn" | "bad" | "info" | "neutral";
 
 export function Badge({ tone = "neutral", children }: { tone?: Tone; children: ReactNode }) {
   return <span className={`badge ${tone === "neutral" ? "" : tone}`}>{children}</span>;
 }
 
-export function Stat({ label, value, sub }: { label: string; value: ReactNode; sub?: ReactNode }) {
+export function Stat({
+  label,
+  value,
+  sub,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  sub?: ReactNode;
+  testId?: string;
+}) {
   return (
-    <div className="card stat">
+    <div className="card stat" data-testid={testId}>
       <span className="label">{label}</span>
       <span className="value">{value}</span>
       <span className="sub">{sub ?? " "}</span>

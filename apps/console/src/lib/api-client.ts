@@ -1,8 +1,6 @@
-// The browser's tRPC client. The console talks to the API only over HTTP, through the same-origin
-// proxy at /api/trpc (cookies stay first-party). Calls are untyped at the transport and typed at the
-// resource layer (resources.ts), so a page keeps rendering its error state when the API is older or
-// newer than the console.
-import { createTRPCUntypedClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+// Transport details shared by the tRPC client (trpc.ts) and the pages: the proxy path, the CSRF
+// double-submit header, and turning any error into something a page can show.
+import { TRPCClientError } from "@trpc/client";
 
 export const TRPC_PROXY_PATH = "/api/trpc";
 /** Cookie the API sets next to the session; echoed as a header on mutations (double-submit CSRF). */
@@ -21,34 +19,6 @@ function readCookie(name: string): string | undefined {
 export function csrfHeaders(): Record<string, string> {
   const csrf = readCookie(CSRF_COOKIE);
   return csrf ? { [CSRF_HEADER]: csrf } : {};
-}
-
-function baseUrl(): string {
-  return typeof window === "undefined" ? "http://127.0.0.1" : window.location.origin;
-}
-
-let client: ReturnType<typeof createTRPCUntypedClient> | undefined;
-
-export function apiClient() {
-  client ??= createTRPCUntypedClient({
-    links: [
-      httpBatchLink({
-        url: `${baseUrl()}${TRPC_PROXY_PATH}`,
-        maxURLLength: 4000,
-        headers: csrfHeaders,
-        fetch: (url, init) => fetch(url, { ...init, credentials: "same-origin" }),
-      }),
-    ],
-  });
-  return client;
-}
-
-export function apiQuery<T>(path: string, input?: unknown): Promise<T> {
-  return apiClient().query(path, input) as Promise<T>;
-}
-
-export function apiMutate<T>(path: string, input?: unknown): Promise<T> {
-  return apiClient().mutation(path, input) as Promise<T>;
 }
 
 export interface ApiErrorInfo {

@@ -1,6 +1,7 @@
-// Kubernetes objects read live from one cluster through the API (headlamp-style resource classes).
-// Expected API procedure: `resources.list {clusterId, kind, namespace?, labelSelector?}` → objects.
+// Kubernetes objects read live from one cluster through the API's `resources.list` (headlamp-style
+// resource classes: one line per kind; pages call `useList(Pods, clusters)`).
 import { defineResource, type ResourceClass } from "./resources";
+import type { RouterInputs, RouterOutputs } from "./api-types";
 
 export interface KubeObject<S = Record<string, unknown>, St = Record<string, unknown>> {
   apiVersion?: string;
@@ -9,6 +10,7 @@ export interface KubeObject<S = Record<string, unknown>, St = Record<string, unk
     name: string;
     namespace?: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
     creationTimestamp?: string;
     generation?: number;
   };
@@ -16,17 +18,23 @@ export interface KubeObject<S = Record<string, unknown>, St = Record<string, unk
   status?: St;
 }
 
-export const RESOURCES_PROCEDURE = "resources.list";
+type ListInput = RouterInputs["resources"]["list"];
+type ListOutput = RouterOutputs["resources"]["list"];
+export type KubeKind = ListInput["kind"];
 
 function kubeResource<T extends KubeObject<unknown, unknown>>(
-  kind: string,
-  extra: { labelSelector?: string } = {},
-): ResourceClass<T, T[] | { items: T[] }> {
-  return defineResource<T, T[] | { items: T[] }>({
+  kind: KubeKind,
+  extra: Omit<ListInput, "clusterId" | "kind"> = {},
+): ResourceClass<T, ListOutput> {
+  return defineResource<T, ListOutput>({
     kind,
-    procedure: RESOURCES_PROCEDURE,
-    input: (c) => ({ clusterId: c.id, kind, ...extra }),
-    select: (raw) => (Array.isArray(raw) ? raw : raw.items),
+    query: (trpc, c) => trpc.resources.list.queryOptions({ clusterId: c.id, kind, ...extra }),
+    select: (raw) => {
+      // A kind the cluster does not serve (CRD not installed) is said, not shown as an empty list.
+      if (!raw.served) throw new Error(raw.reason ?? `${kind} is not served by this cluster`);
+      // The objects arrive as the apiserver stores them; the console reads the fields it draws.
+      return raw.items as unknown as T[];
+    },
   });
 }
 

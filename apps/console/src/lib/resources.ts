@@ -1,11 +1,20 @@
-// Resource classes (headlamp style): each kind the console shows is described once, with the tRPC
-// procedure that lists it and how the input is built for one cluster. Pages call `useList` and never
-// build query keys or inputs themselves. The cluster is part of every query key, lists fan out one
-// query per cluster, and every item and error is stamped with its cluster.
+// Resource classes (headlamp style): each kind the console shows is described once, with the typed
+// tRPC query that lists it for one cluster. Pages call `useList` and never build query keys or
+// inputs themselves. The cluster is part of every query key (its id is in the input, which tRPC puts
+// in the key), lists fan out one query per cluster, and every item and error is stamped with its
+// cluster's name.
 "use client";
-import { useQueries, useQuery, type UseQueryResult } from "@tanstack/react-query";
-import { apiQuery, describeError, type ApiErrorInfo } from "./api-client";
-import type { ClusterRef } from "./types";
+import {
+  skipToken,
+  useQueries,
+  useQuery,
+  type QueryKey,
+  type UseQueryOptions,
+  type UseQueryResult,
+} from "@tanstack/react-query";
+import { describeError, type ApiErrorInfo } from "./api-client";
+import type { ClusterRef } from "./api-types";
+import { useTRPC, type Trpc } from "./trpc";
 
 export const POLL_MS = 10_000;
 
@@ -32,7 +41,7 @@ export function useCapabilities() {
 }
 
 /** undefined while unknown; false when the API has no such procedure. */
-function useOffered(procedure: string): boolean | undefined {
+export function useOffered(procedure: string): boolean | undefined {
   const caps = useCapabilities();
   if (!caps.data) return caps.isError ? true : undefined;
   // An unreachable API: let the call fail with the proxy's "unreachable" error, which says why.
@@ -47,28 +56,24 @@ export function notOffered(procedure: string): ApiErrorInfo {
   };
 }
 
-export type QueryScope = { cluster: string } | { tenant: string } | { global: true };
+/**
+ * What `trpc.<router>.<procedure>.queryOptions(input)` returns, as far as the console needs it:
+ * TanStack options plus `trpc.path`, the procedure name the capability check looks up.
+ */
+export type ApiQueryOptions<TRaw, TData = TRaw> = UseQueryOptions<TRaw, Error, TData, QueryKey> & {
+  trpc: { path: string };
+};
 
-/** ['tessera', procedure, scope, input]: the cluster (or tenant) is always in the key. */
-export function queryKey(
-  procedure: string,
-  scope: QueryScope,
-  input?: unknown,
-): readonly unknown[] {
-  return ["tessera", procedure, scope, input ?? null] as const;
-}
-
-export interface ResourceClass<TItem, TRaw = TItem[]> {
+export interface ResourceClass<TItem, TRaw> {
   kind: string;
-  procedure: string;
-  /** Input for one cluster (the API addresses clusters by id). */
-  input: (cluster: ClusterRef) => unknown;
+  /** The typed query for one cluster (the API addresses clusters by id). */
+  query: (trpc: Trpc, cluster: ClusterRef) => ApiQueryOptions<TRaw>;
   /** Raw procedure output → items. */
   select: (raw: TRaw) => TItem[];
   refetchInterval?: number | false;
 }
 
-export function defineResource<TItem, TRaw = TItem[]>(def: ResourceClass<TItem, TRaw>) {
+export function defineResource<TItem, TRaw>(def: ResourceClass<TItem, TRaw>) {
   return def;
 }
 
@@ -116,24 +121,24 @@ export function useList<TItem, TRaw>(
   clusters: readonly ClusterRef[],
   options: { enabled?: boolean } = {},
 ): FanOut<TItem> {
-  const offered = useOffered(resource.procedure);
+  const trpc = useTRPC();
+  const built = clusters.map((c) => resource.query(trpc, c));
+  const procedure = built[0]?.trpc.path ?? resource.kind;
+  const offered = useOffered(procedure);
   const results = useQueries({
-    queries: clusters.map((c) => {
-      const input = resource.input(c);
-      return {
-        queryKey: queryKey(resource.procedure, { cluster: c.name }, input),
-        queryFn: async () => resource.select(await apiQuery<TRaw>(resource.procedure, input)),
-        refetchInterval: resource.refetchInterval ?? POLL_MS,
-        enabled: (options.enabled ?? true) && offered === true,
-      };
-    }),
+    queries: built.map((o): UseQueryOptions<TRaw, Error, TItem[], QueryKey> => ({
+      ...o,
+      select: resource.select,
+      refetchInterval: resource.refetchInterval ?? POLL_MS,
+      enabled: (options.enabled ?? true) && offered === true,
+    })),
   });
   const merged = mergeFanOut(clusters, results);
   if (offered === false)
     return {
       items: [],
       errors: clusters.length
-        ? [{ ...notOffered(resource.procedure), cluster: clusters.map((c) => c.name).join(", ") }]
+        ? [{ ...notOffered(procedure), cluster: clusters.map((c) => c.name).join(", ") }]
         : [],
       isLoading: false,
       settled: true,
@@ -149,25 +154,36 @@ export function useList<TItem, TRaw>(
   };
 }
 
-/** One procedure call not tied to a cluster (clusters list, tenants, usage). */
-export function useApiQuery<T>(
-  procedure: string,
-  scope: QueryScope,
-  input?: unknown,
-  options: { refetchInterval?: number | false; enabled?: boolean } = {},
-) {
+export interface ApiQueryResult<T> {
+  data: T | undefined;
+  /** Described error (also set when the API does not offer the procedure). */
+  error: ApiErrorInfo | null;
+  isLoading: boolean;
+  updatedAt: number;
+  refetch: () => void;
+}
+
+/**
+ * One typed procedure call not tied to a cluster fan-out (clusters list, tenants, usage):
+ * `useApiQuery(trpc.tenants.list.queryOptions({}))`. Polls every POLL_MS unless told otherwise and
+ * never calls a procedure the API does not offer.
+ */
+export function useApiQuery<TRaw, TData = TRaw>(
+  options: ApiQueryOptions<TRaw, TData>,
+  extra: { refetchInterval?: number | false; enabled?: boolean } = {},
+): ApiQueryResult<TData> {
+  const procedure = options.trpc.path;
   const offered = useOffered(procedure);
+  const wanted = (extra.enabled ?? true) && options.queryFn !== skipToken;
   const q = useQuery({
-    queryKey: queryKey(procedure, scope, input),
-    queryFn: () => apiQuery<T>(procedure, input),
-    refetchInterval: options.refetchInterval ?? POLL_MS,
-    enabled: (options.enabled ?? true) && offered === true,
+    ...options,
+    refetchInterval: extra.refetchInterval ?? options.refetchInterval ?? POLL_MS,
+    enabled: wanted && offered === true,
   });
   return {
     data: q.data,
-    /** Described error (also set when the API does not offer the procedure). */
     error: offered === false ? notOffered(procedure) : q.error ? describeError(q.error) : null,
-    isLoading: (options.enabled ?? true) && (offered === undefined || (offered && q.isPending)),
+    isLoading: wanted && (offered === undefined || (offered && q.isPending)),
     updatedAt: q.dataUpdatedAt,
     refetch: () => void q.refetch(),
   };

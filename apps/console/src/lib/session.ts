@@ -1,42 +1,34 @@
 "use client";
 // Who is signed in, and the clusters the console can address. Clusters are addressed by name in the
 // URL (/c/<name>/…) and by id in API calls.
+import { queryState } from "~/components/page-shell";
+import type { Cluster, Me } from "./api-types";
 import { useApiQuery } from "./resources";
-import type { Cluster } from "./types";
+import { useTRPC } from "./trpc";
 
-export type Me =
-  | {
-      type: "user";
-      userId: string;
-      email: string;
-      platformRole: "ADMIN" | "OPERATOR" | "MEMBER";
-      tenants: { tenantId: string; role: "TENANT_ADMIN" | "VIEWER" }[];
-    }
-  | { type: "apiKey"; apiKeyId: string; prefix: string; tenantId: string };
+export type SignedInUser = Extract<Me, { type: "user" }>;
 
 export function useMe(options: { enabled?: boolean } = {}) {
-  return useApiQuery<Me>("auth.me", { global: true }, {}, { refetchInterval: 60_000, ...options });
+  const trpc = useTRPC();
+  return useApiQuery(trpc.auth.me.queryOptions({}), { refetchInterval: 60_000, ...options });
 }
 
-export function meOf(data: Me | undefined): Extract<Me, { type: "user" }> | null {
+export function meOf(data: Me | undefined): SignedInUser | null {
   return data?.type === "user" ? data : null;
 }
 
-export const isOperator = (me: Extract<Me, { type: "user" }> | null) =>
+export const isOperator = (me: SignedInUser | null) =>
   me?.platformRole === "ADMIN" || me?.platformRole === "OPERATOR";
 
+export const isAdmin = (me: SignedInUser | null) => me?.platformRole === "ADMIN";
+
 export function useClusters(options: { enabled?: boolean } = {}) {
-  return useApiQuery<Cluster[] | { items: Cluster[] }>(
-    "clusters.list",
-    { global: true },
-    {},
-    options,
-  );
+  const trpc = useTRPC();
+  return useApiQuery(trpc.clusters.list.queryOptions({}), options);
 }
 
-export function clustersOf(data: Cluster[] | { items: Cluster[] } | undefined): Cluster[] {
-  if (!data) return [];
-  return Array.isArray(data) ? data : data.items;
+export function clustersOf(data: readonly Cluster[] | undefined): readonly Cluster[] {
+  return data ?? [];
 }
 
 export function clusterTone(status: Cluster["status"]) {
@@ -47,4 +39,19 @@ export function clusterTone(status: Cluster["status"]) {
       : status === "DISABLED"
         ? "neutral"
         : "bad";
+}
+
+/** The cluster a /c/<name>/… page is about, with the page state for "loading" and "no such cluster". */
+export function useClusterByName(name: string) {
+  const clustersQ = useClusters();
+  const cluster = clustersOf(clustersQ.data).find((c) => c.name === name);
+  return {
+    cluster,
+    clustersQ,
+    state: queryState(clustersQ, {
+      when: clustersQ.data !== undefined && !cluster,
+      title: `No cluster named “${name}”`,
+      hint: "Pick one from the sidebar.",
+    }),
+  };
 }

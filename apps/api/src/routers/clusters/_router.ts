@@ -1,6 +1,7 @@
 import { mutation, query, router } from "../../trpc/init.ts";
 import { checkCluster, clusterInventory, getCluster } from "./get.handler.ts";
 import { listClusters } from "./list.handler.ts";
+import { clusterProvisioning, reportProvisioning } from "./provisioning.handler.ts";
 import { registerCluster } from "./register.handler.ts";
 import { clusterRouters, syncTenants } from "./routers.handler.ts";
 import { removeCluster, updateCluster } from "./update.handler.ts";
@@ -15,6 +16,8 @@ export const clustersProcedures = [
   syncTenants,
   updateCluster,
   removeCluster,
+  clusterProvisioning,
+  reportProvisioning,
 ];
 
 export const clustersRouter = router({
@@ -27,4 +30,6 @@ export const clustersRouter = router({
   syncTenants: mutation(syncTenants),
   update: mutation(updateCluster),
   remove: mutation(removeCluster),
+  provisioning: query(clusterProvisioning),
+  reportProvisioning: mutation(reportProvisioning),
 });

@@ -1,4 +1,4 @@
-import { TenantList } from "~/features/tenants/Tenants";
+import { TenantList } from "~/features/tenants/TenantList";
 
 export const metadata = { title: "Tenants" };
 

@@ -1,7 +1,7 @@
 // Inventory (nodes, GPUs, HyperNodes) → placement-preview input, and the cluster inventory resource.
 import type { Cluster as PlacementCluster, HyperNodeInput } from "@tessera/shared/placement/types";
+import type { Inventory } from "~/lib/api-types";
 import { defineResource } from "~/lib/resources";
-import type { Inventory } from "~/lib/types";
 
 const natural = new Intl.Collator(undefined, { numeric: true }).compare;
 
@@ -28,8 +28,7 @@ export function placementClusterOf(inv: Inventory): PlacementCluster {
 /** One cluster's inventory, as a one-item list so it fans out like every other resource. */
 export const InventoryResource = defineResource<Inventory, Inventory>({
   kind: "Inventory",
-  procedure: "clusters.inventory",
-  input: (c) => ({ clusterId: c.id }),
+  query: (trpc, c) => trpc.clusters.inventory.queryOptions({ clusterId: c.id }),
   select: (raw) => [{ ...raw, nodes: [...raw.nodes].sort((a, b) => natural(a.name, b.name)) }],
   refetchInterval: 15_000,
 });

@@ -88,12 +88,13 @@ export function defaultDesign(): Design {
   };
 }
 
-export interface Manifest {
+// A type alias (not an interface) so it is assignable to the API's `Record<string, unknown>` input.
+export type Manifest = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace: string; labels?: Record<string, string> };
   spec: Record<string, unknown>;
-}
+};
 
 function container(d: Design, r: RoleDesign, entry: boolean) {
   const port = ENGINE_DEFAULTS[d.engine].port;

@@ -3,6 +3,7 @@ import {
   builtInTrace,
   DEFAULT_POLICY,
   DEFAULT_TRACE,
+  panicRanges,
   parsePolicy,
   parseTraceCsv,
   runReplay,
@@ -62,5 +63,23 @@ describe("tuner model", () => {
     const justAfter = samples.find((s) => s.t >= 26 * 60_000);
     expect(justAfter?.desired).toBe(9);
     expect(samples[samples.length - 1]?.desired).toBe(2);
+  });
+});
+
+describe("panic periods", () => {
+  it("merges consecutive panic samples into one shaded range", () => {
+    const s = (t: number, mode: string) => ({ t, mode });
+    expect(
+      panicRanges([
+        s(0, "Stable"),
+        s(5_000, "Panic"),
+        s(10_000, "Panic"),
+        s(15_000, "Stable"),
+        s(30_000, "Panic"),
+      ]),
+    ).toEqual([
+      { x1: 5_000, x2: 10_000 },
+      { x1: 30_000, x2: 30_000 },
+    ]);
   });
 });

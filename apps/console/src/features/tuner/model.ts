@@ -247,3 +247,18 @@ export function runReplay(
     },
   };
 }
+
+/** Contiguous periods in panic mode as [x1, x2] ranges of sample time (for shading a chart). */
+export function panicRanges(
+  samples: readonly { t: number; mode: string }[],
+  gapMs = 5_000,
+): { x1: number; x2: number }[] {
+  const out: { x1: number; x2: number }[] = [];
+  for (const s of samples) {
+    if (s.mode !== "Panic") continue;
+    const last = out[out.length - 1];
+    if (last && last.x2 >= s.t - gapMs) last.x2 = s.t;
+    else out.push({ x1: s.t, x2: s.t });
+  }
+  return out;
+}

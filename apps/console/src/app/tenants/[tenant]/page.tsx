@@ -1,4 +1,4 @@
-import { TenantDetail } from "~/features/tenants/Tenants";
+import { TenantDetail } from "~/features/tenants/TenantDetail";
 
 export default async function Page({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant } = await params;
