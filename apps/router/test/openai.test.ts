@@ -158,6 +158,22 @@ describe("openai client through the router (file mode, simulated engines)", () =
     }[];
     expect(eps).toHaveLength(2);
     expect(eps.every((e) => e.metrics.updatedAt > 0)).toBe(true);
+    // vLLM's prefix-cache counters become an interval hit rate once a scrape sees the new queries
+    // (NaN, sent as null, until then).
+    const deadline = Date.now() + 10_000;
+    let rates: (number | null)[] = [];
+    while (Date.now() < deadline) {
+      const now = (await (await fetch(`${t.url}/debug/endpoints`)).json()) as {
+        metrics: { prefixHitRate: number | null };
+      }[];
+      rates = now.map((e) => e.metrics.prefixHitRate);
+      if (rates.every((r) => r !== null)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(
+      rates.every((r) => r !== null && r >= 0 && r <= 1),
+      String(rates),
+    ).toBe(true);
     const decisions = (await (await fetch(`${t.url}/debug/decisions`)).json()) as {
       candidates: { scores: Record<string, number> }[];
     }[];

@@ -28,7 +28,6 @@ export const DebugEndpointSchema = z.object({
       kvCacheUsage: num,
       ttftSeconds: num,
       prefixHitRate: num.optional(),
-      prefixCacheHitRate: num.optional(),
       ageMs: num,
     })
     .catch({ waiting: null, running: null, kvCacheUsage: null, ttftSeconds: null, ageMs: null }),

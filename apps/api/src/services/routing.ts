@@ -137,7 +137,7 @@ export function routingService(deps: {
             running: m.running,
             waiting: m.waiting,
             kvCacheUsage: m.kvCacheUsage,
-            prefixHitRate: m.prefixHitRate ?? m.prefixCacheHitRate ?? null,
+            prefixHitRate: m.prefixHitRate ?? null,
             ttftMs: m.ttftSeconds === null ? null : Math.round(m.ttftSeconds * 1e4) / 10,
             inFlight: ep.inFlight,
             metricsAgeMs: m.ageMs,

@@ -17,6 +17,8 @@ vllm:time_per_output_token_seconds_count{model_name="m"} 1
 vllm:lora_requests_info{max_lora="2",running_lora_adapters="a,b",waiting_lora_adapters=""} 1.7e9
 vllm:lora_requests_info{max_lora="2",running_lora_adapters="c",waiting_lora_adapters="d"} 1.8e9
 vllm:cache_config_info{block_size="16",cache_dtype="auto",engine="0",num_gpu_blocks="2048"} 1.0
+vllm:prefix_cache_queries_total{engine="0",model_name="m"} 4096
+vllm:prefix_cache_hits_total{engine="0",model_name="m"} 1024
 `;
 
 const SGLANG = `sglang:num_running_reqs{model_name="m"} 5
@@ -27,6 +29,7 @@ sglang:time_to_first_token_seconds_sum{model_name="m"} 3
 sglang:time_to_first_token_seconds_count{model_name="m"} 6
 sglang:inter_token_latency_seconds_sum{model_name="m"} 1
 sglang:inter_token_latency_seconds_count{model_name="m"} 50
+sglang:cache_hit_rate{model_name="m"} 0.375
 `;
 
 const TGI = `tgi_queue_size 4
@@ -49,6 +52,9 @@ describe("engine metric dialects", () => {
         ttftCount: 10,
         tpotSum: 2,
         tpotCount: 100,
+        prefixHits: 1024,
+        prefixQueries: 4096,
+        prefixHitRate: NaN,
         loras: ["c", "d"],
       },
     },
@@ -64,6 +70,9 @@ describe("engine metric dialects", () => {
         ttftCount: 6,
         tpotSum: 1,
         tpotCount: 50,
+        prefixHits: NaN,
+        prefixQueries: NaN,
+        prefixHitRate: 0.375,
         loras: null,
       },
     },
@@ -79,6 +88,9 @@ describe("engine metric dialects", () => {
         ttftCount: NaN,
         tpotSum: 0.5,
         tpotCount: 10,
+        prefixHits: NaN,
+        prefixQueries: NaN,
+        prefixHitRate: NaN,
         loras: null,
       },
     },
@@ -94,6 +106,9 @@ describe("engine metric dialects", () => {
         ttftCount: NaN,
         tpotSum: NaN,
         tpotCount: NaN,
+        prefixHits: NaN,
+        prefixQueries: NaN,
+        prefixHitRate: NaN,
         loras: null,
       },
     },

@@ -3,7 +3,17 @@
 // name seen in a scrape wins, so an engine exporting both an old and a new name is not counted twice.
 
 export type MetricField =
-  "waiting" | "running" | "kv" | "kvCapacity" | "ttftSum" | "ttftCount" | "tpotSum" | "tpotCount";
+  | "waiting"
+  | "running"
+  | "kv"
+  | "kvCapacity"
+  | "ttftSum"
+  | "ttftCount"
+  | "tpotSum"
+  | "tpotCount"
+  | "prefixHits"
+  | "prefixQueries"
+  | "prefixHitRate";
 
 const TABLE: readonly (readonly [string, MetricField])[] = [
   // vLLM (v1 names first, then the pre-v1 aliases)
@@ -17,6 +27,9 @@ const TABLE: readonly (readonly [string, MetricField])[] = [
   ["vllm:inter_token_latency_seconds_count", "tpotCount"],
   ["vllm:time_per_output_token_seconds_sum", "tpotSum"],
   ["vllm:time_per_output_token_seconds_count", "tpotCount"],
+  // Prefix-cache counters in tokens; the scraper turns their deltas into an interval hit rate.
+  ["vllm:prefix_cache_hits_total", "prefixHits"],
+  ["vllm:prefix_cache_queries_total", "prefixQueries"],
   // SGLang
   ["sglang:num_queue_reqs", "waiting"],
   ["sglang:num_running_reqs", "running"],
@@ -28,6 +41,8 @@ const TABLE: readonly (readonly [string, MetricField])[] = [
   ["sglang:inter_token_latency_seconds_count", "tpotCount"],
   ["sglang:time_per_output_token_seconds_sum", "tpotSum"],
   ["sglang:time_per_output_token_seconds_count", "tpotCount"],
+  // SGLang exports the hit rate itself (a gauge).
+  ["sglang:cache_hit_rate", "prefixHitRate"],
   // TGI (text-generation-inference)
   ["tgi_queue_size", "waiting"],
   ["tgi_batch_current_size", "running"],
@@ -51,6 +66,11 @@ export interface ParsedEngineMetrics {
   ttftCount: number;
   tpotSum: number;
   tpotCount: number;
+  /** Cumulative prefix-cache hit and query tokens (vLLM). */
+  prefixHits: number;
+  prefixQueries: number;
+  /** Prefix-cache hit rate 0..1 as the engine reports it (SGLang). */
+  prefixHitRate: number;
   /** LoRA adapters from vLLM's lora_requests_info (latest sample), null if absent. */
   loras: string[] | null;
 }
@@ -70,6 +90,9 @@ export function parseEngineMetrics(text: string): ParsedEngineMetrics {
     ttftCount: NaN,
     tpotSum: NaN,
     tpotCount: NaN,
+    prefixHits: NaN,
+    prefixQueries: NaN,
+    prefixHitRate: NaN,
     loras: null,
   };
   const st: ParseState = { source: {}, loraTs: -Infinity };

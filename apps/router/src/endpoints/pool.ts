@@ -37,6 +37,7 @@ export class EndpointState implements Endpoint {
     kvCapacityTokens: NaN,
     ttftSeconds: NaN,
     tpotSeconds: NaN,
+    prefixHitRate: NaN,
     models: EMPTY_MODELS,
     updatedAt: 0,
   };
@@ -53,6 +54,8 @@ export class EndpointState implements Endpoint {
   prevTtftCount = NaN;
   prevTpotSum = NaN;
   prevTpotCount = NaN;
+  prevPrefixHits = NaN;
+  prevPrefixQueries = NaN;
   removed = false;
 
   constructor(spec: EndpointSpec) {

@@ -134,6 +134,12 @@ export class MetricScraper {
       ep.prevTtftCount = p.ttftCount;
       ep.prevTpotSum = p.tpotSum;
       ep.prevTpotCount = p.tpotCount;
+      // hits/queries deltas have the same shape as a histogram's sum/count deltas.
+      const prefix = Number.isNaN(p.prefixHitRate)
+        ? histogramDelta(ep.prevPrefixHits, ep.prevPrefixQueries, p.prefixHits, p.prefixQueries)
+        : p.prefixHitRate;
+      ep.prevPrefixHits = p.prefixHits;
+      ep.prevPrefixQueries = p.prefixQueries;
       const prev = ep.metrics;
       ep.metrics = {
         waiting: p.waiting,
@@ -144,6 +150,7 @@ export class MetricScraper {
         // No new observations in this interval: keep the last known average.
         ttftSeconds: Number.isNaN(ttft) ? prev.ttftSeconds : ttft,
         tpotSeconds: Number.isNaN(tpot) ? prev.tpotSeconds : tpot,
+        prefixHitRate: Number.isNaN(prefix) ? prev.prefixHitRate : prefix,
         models,
         updatedAt: this.#opts.now(),
       };

@@ -16,6 +16,8 @@ export interface EngineMetrics {
   ttftSeconds: number;
   /** Mean time per output token over the last scrape interval (seconds, histogram delta). */
   tpotSeconds: number;
+  /** Prefix-cache hit rate 0..1 (tokens) over the last scrape interval, or the engine's own gauge. */
+  prefixHitRate: number;
   /** LoRA adapters the engine reports as loaded (running or waiting), plus served model ids. */
   models: ReadonlySet<string>;
   /** Wall-clock ms of the last successful scrape, 0 = never. */

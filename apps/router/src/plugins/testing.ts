@@ -37,6 +37,7 @@ export function ep(init: EndpointInit = {}): Endpoint {
       kvCapacityTokens: NaN,
       ttftSeconds: NaN,
       tpotSeconds: NaN,
+      prefixHitRate: NaN,
       models: new Set(),
       updatedAt: init.stale === true ? 0 : 1,
       ...init.metrics,
