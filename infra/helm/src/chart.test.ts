@@ -55,6 +55,13 @@ describe("helm template", () => {
     expect(names.filter((n) => n.startsWith("Deployment/"))).toHaveLength(2);
     expect(names).toContain("PodDisruptionBudget/tessera-router");
     expect(names.some((n) => n.startsWith("ServiceMonitor/"))).toBe(false);
+    // The API discovers routers by this label and reads /debug/* on the port named "metrics".
+    const svc = find(objs, "Service", "tessera-router") as unknown as {
+      metadata: { labels: Record<string, string> };
+      spec: { ports: { name: string }[] };
+    };
+    expect(svc.metadata.labels["tessera.io/component"]).toBe("router");
+    expect(svc.spec.ports.map((p) => p.name)).toContain("metrics");
     expect(names.some((n) => n.startsWith("CustomResourceDefinition/"))).toBe(false);
     // Every object has the release's namespace (cluster-scoped RBAC aside).
     for (const o of objs)

@@ -11,6 +11,7 @@ import { ensureHelm } from "./binaries.ts";
 import { installTessera, tesseraHealth, waitForRollout } from "./install.ts";
 import { isStatus, kubeRequest } from "./kube.ts";
 import { REPO_ROOT } from "./paths.ts";
+import { freePort } from "../../docker/bundle.ts";
 
 const NS = "tessera-system";
 let kc: KubeConfig;
@@ -201,7 +202,8 @@ describe("install into a local cluster", () => {
       ],
       {},
     );
-    const routerPort = 20000 + Math.floor(Math.random() * 20000);
+    // A port the OS just handed out (a random one can collide with ephemeral ports in use).
+    const routerPort = await freePort();
     const router = start(["apps/router/src/main.ts", "--port", String(routerPort)], {
       KUBECONFIG: await serviceAccountKubeconfig("tessera-router"),
       METRICS_SCRAPE_INTERVAL_MS: "0",

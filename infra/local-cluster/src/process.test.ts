@@ -3,8 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAlive, spawnTracked, stopProcesses } from "./process.ts";
-import { freeIndex, validateName } from "./cluster/state.ts";
-import type { ClusterState } from "./cluster/state.ts";
+import { validateName } from "./cluster/state.ts";
 
 describe("tracked processes", () => {
   it("spawns detached, reports liveness and stops by PID (children included)", async () => {
@@ -32,11 +31,5 @@ describe("cluster state", () => {
     expect(validateName("dev-1")).toBe("dev-1");
     expect(() => validateName("Dev")).toThrow(/invalid cluster name/);
     expect(() => validateName("../x")).toThrow(/invalid cluster name/);
-  });
-
-  it("allocates the smallest unused loopback index", () => {
-    const s = (index: number) => ({ index }) as ClusterState;
-    expect(freeIndex([])).toBe(1);
-    expect(freeIndex([s(1), s(2), s(4)])).toBe(3);
   });
 });

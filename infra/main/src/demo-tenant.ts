@@ -1,40 +1,15 @@
 // Creates (once) the demo tenant and its API key through the API's REST interface, exactly as an
 // operator would, so they show up in the console and the audit log like anything else.
+import { call } from "./api.ts";
+import type { Session } from "./api.ts";
+
+export { login } from "./api.ts";
+
 export interface DemoTenant {
   tenantId: string;
   slug: string;
   keyId: string;
   secret: string;
-}
-
-interface Session {
-  base: string;
-  token: string;
-}
-
-async function call<T>(s: Session, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${s.base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${s.token}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-export async function login(base: string, email: string, password: string): Promise<Session> {
-  const res = await fetch(`${base}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`login as ${email}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return { base, token: (JSON.parse(text) as { token: string }).token };
 }
 
 /**

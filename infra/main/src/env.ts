@@ -21,6 +21,12 @@ const EnvSchema = z.object({
   TESSERA_SIM_TIME_SCALE: z.coerce.number().positive().default(1),
   TESSERA_SIM_PRESET: z.string().default("8B-H100"),
   TESSERA_DEMO_MODEL: z.string().default("llama-3-8b"),
+  /** The real local cluster brought up in the background once the demo is ready; `off` skips it. */
+  TESSERA_LOCAL_CLUSTER: z.enum(["on", "off"]).default("on"),
+  /** The router in Kubernetes mode in front of the local cluster's demo ModelServing. */
+  TESSERA_CLUSTER_ROUTER_PORT: port(8090),
+  /** Health and metrics of the controller reconciling the local cluster. */
+  TESSERA_CONTROLLER_PORT: port(8091),
 });
 
 export type MainEnv = z.infer<typeof EnvSchema> & { dataDir: string };
@@ -39,4 +45,12 @@ export function readMainEnv(env: NodeJS.ProcessEnv = process.env): MainEnv {
 /** The environment children inherit (plus their own overrides): this process's, unchanged. */
 export function childEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides };
+}
+
+/**
+ * Makes the resolved data directory the process's TESSERA_DATA_DIR, which @tessera/local-cluster
+ * reads: the background cluster's state then lives in `<data dir>/clusters`, beside the rest.
+ */
+export function exportDataDir(dataDir: string): void {
+  process.env.TESSERA_DATA_DIR = dataDir;
 }

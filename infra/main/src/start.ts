@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: the local Tessera stack on embedded defaults, ready within a minute on a fresh machine.
-// Today: the control-plane database (embedded PostgreSQL, migrated), the API server with a demo
-// tenant and API key, simulated vLLM engines on loopback "pod" addresses, and the router in file mode
-// in front of them, and the console. A later issue adds a local real cluster to this same job.
+// The control-plane database (embedded PostgreSQL, migrated), the API server with a demo tenant and
+// API key, simulated vLLM engines on loopback "pod" addresses, the router in file mode in front of
+// them, and the console. Once all of that answers, a real local cluster comes up in the background
+// (local-cluster.ts) and joins the API; TESSERA_LOCAL_CLUSTER=off skips it.
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { migrate, resolveDatabaseUrl } from "@tessera/db";
 import { loadOrCreateCredentials, saveCredentials } from "./credentials.ts";
 import { demoRouterConfig, loopbackRange } from "./demo-config.ts";
-import { ensureDemoTenant, login } from "./demo-tenant.ts";
-import { readMainEnv } from "./env.ts";
+import { login } from "./api.ts";
+import { ensureDemoTenant } from "./demo-tenant.ts";
+import { exportDataDir, readMainEnv } from "./env.ts";
+import { LocalCluster } from "./local-cluster.ts";
 import { Supervisor, waitForHttp } from "./supervisor.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../../..");
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   const env = readMainEnv();
   const started = Date.now();
   await mkdir(env.dataDir, { recursive: true });
+  exportDataDir(env.dataDir);
 
   log(`tessera: state in ${env.dataDir}`);
   const db = await resolveDatabaseUrl();
@@ -48,11 +52,19 @@ async function main(): Promise<void> {
   );
 
   const supervisor = new Supervisor(log);
+  let cluster: LocalCluster | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (code: number) => {
     stopping ??= (async () => {
       log("tessera: stopping");
+      // Order: no new cluster steps; the programs (controller and routers before the API); the
+      // cluster's own processes; the database last.
+      cluster?.halt();
       await supervisor.stop();
+      if (cluster) {
+        log(`tessera: stopping local cluster ${cluster.name}`);
+        await cluster.teardown();
+      }
       await db.stop();
       process.exit(code);
     })();
@@ -164,6 +176,29 @@ async function main(): Promise<void> {
       `    -d '{"model":"${env.TESSERA_DEMO_MODEL}","messages":[{"role":"user","content":"Hello"}]}'`,
     );
     log("");
+    if (env.TESSERA_LOCAL_CLUSTER === "on") {
+      log(
+        "tessera: bringing up a real local cluster in the background " +
+          "(progress below and in the console; TESSERA_LOCAL_CLUSTER=off skips it)",
+      );
+      cluster = new LocalCluster({
+        name: "local",
+        session,
+        supervisor,
+        log,
+        model: env.TESSERA_DEMO_MODEL,
+        servedModel,
+        demoKey: demo.secret,
+        routerPort: env.TESSERA_CLUSTER_ROUTER_PORT,
+        controllerPort: env.TESSERA_CONTROLLER_PORT,
+        sim: {
+          preset: env.TESSERA_SIM_PRESET,
+          timeScale: env.TESSERA_SIM_TIME_SCALE,
+          replicas: env.TESSERA_SIM_REPLICAS,
+        },
+      });
+      cluster.start();
+    }
     log("tessera: press Ctrl-C to stop");
   } catch (e) {
     log(`tessera: start failed: ${e instanceof Error ? e.message : String(e)}`);

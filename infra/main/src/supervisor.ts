@@ -1,5 +1,7 @@
 // Runs the stack's programs as child processes: output prefixed by name, readiness by polling an
-// HTTP endpoint, and one shutdown path that stops every child (nothing is left running).
+// HTTP endpoint, and one shutdown path that stops every child (nothing is left running). Each child
+// gets its own process group and is signalled as a group, so what it starts in turn (the Go
+// compilers of a binaries build, Next.js workers) stops with it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,6 +15,13 @@ export interface ProgramSpec {
   env?: NodeJS.ProcessEnv;
   /** Working directory (default: this process's). */
   cwd?: string;
+  /** Called with each output line (after it is printed). */
+  onLine?: (line: string) => void;
+  /**
+   * Called when the program exits on its own, instead of the supervisor's onUnexpectedExit (which
+   * stops the whole stack): for optional programs such as the background cluster's.
+   */
+  onExit?: (code: number | null) => void;
 }
 
 interface Running {
@@ -32,24 +41,47 @@ export class Supervisor {
     this.#write = write;
     // Last resort: a parent that dies without stop() must not leave children behind.
     process.once("exit", () => {
-      for (const r of this.#running) r.child.kill("SIGKILL");
+      for (const r of this.#running) signal(r.child, "SIGKILL");
     });
   }
 
+  /** Starts a long-running program; its exit before stop() counts as unexpected. */
   start(spec: ProgramSpec): void {
+    this.#spawn(spec);
+  }
+
+  /**
+   * Runs a program that is expected to finish (e.g. a build) and resolves with its exit code; it is
+   * still stopped with everything else by stop().
+   */
+  run(spec: ProgramSpec): Promise<number | null> {
+    return this.#spawn({ ...spec, onExit: spec.onExit ?? (() => {}) }).exited;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  #spawn(spec: ProgramSpec): Running {
+    // Nothing new once stopping: a background step finishing late must not leave a child behind.
+    if (this.#stopping) throw new Error(`not starting ${spec.name}: the stack is stopping`);
     const child = spawn(process.execPath, [spec.script, ...spec.args], {
       env: childEnv(spec.env),
       cwd: spec.cwd,
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group (signalled as a whole; see signal())
     });
     for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on("line", (line) =>
-        this.#write(`[${spec.name}] ${line}`),
-      );
+      createInterface({ input: stream }).on("line", (line) => {
+        this.#write(`[${spec.name}] ${line}`);
+        spec.onLine?.(line);
+      });
     }
     const exited = new Promise<number | null>((resolve) => {
       child.once("exit", (code) => {
-        if (!this.#stopping) this.onUnexpectedExit(spec.name, code);
+        // The program is gone; anything it left in its group goes too.
+        signal(child, "SIGKILL");
+        if (!this.#stopping) (spec.onExit ?? ((c) => this.onUnexpectedExit(spec.name, c)))(code);
         resolve(code);
       });
       child.once("error", (err) => {
@@ -57,7 +89,9 @@ export class Supervisor {
         resolve(null);
       });
     });
-    this.#running.push({ spec, child, exited });
+    const running = { spec, child, exited };
+    this.#running.push(running);
+    return running;
   }
 
   /** Stops children in reverse start order: SIGTERM, then SIGKILL after the grace period. */
@@ -65,14 +99,14 @@ export class Supervisor {
     this.#stopping = true;
     for (const r of [...this.#running].reverse()) {
       if (r.child.exitCode !== null || r.child.signalCode !== null) continue;
-      r.child.kill("SIGTERM");
+      signal(r.child, "SIGTERM");
       const timedOut = await Promise.race([
         r.exited.then(() => false),
         sleep(graceMs).then(() => true),
       ]);
       if (timedOut) {
         this.#write(`[${r.spec.name}] did not stop within ${graceMs} ms; killing it`);
-        r.child.kill("SIGKILL");
+        signal(r.child, "SIGKILL");
         await r.exited;
       }
     }
@@ -80,6 +114,20 @@ export class Supervisor {
 
   get pids(): number[] {
     return this.#running.flatMap((r) => (r.child.pid === undefined ? [] : [r.child.pid]));
+  }
+}
+
+/** Signals the child's whole process group (it was started detached), else the child alone. */
+function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { clustersRoot } from "../env.ts";
 import { sleep } from "../exec.ts";
 import type { ProcessRecord } from "../process.ts";
+import { releaseIndex } from "./loopback-claims.ts";
 
 export type SchedulerMode = "volcano" | "kube";
 
@@ -89,14 +90,9 @@ export function listStates(): ClusterState[] {
 }
 
 export function removeClusterDir(name: string): void {
+  const state = readState(name);
+  if (state) releaseIndex(state.index, state.dir);
   rmSync(clusterDir(name), { recursive: true, force: true });
-}
-
-/** Smallest loopback index (1–250) that no recorded cluster uses. */
-export function freeIndex(states: ClusterState[]): number {
-  const used = new Set(states.map((s) => s.index));
-  for (let i = 1; i <= 250; i++) if (!used.has(i)) return i;
-  throw new Error("no free loopback range: more than 250 clusters exist");
 }
 
 /**

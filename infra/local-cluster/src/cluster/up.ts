@@ -41,7 +41,6 @@ import type { Topology } from "../topology.ts";
 import { stopCluster } from "./down.ts";
 import {
   clusterDir,
-  freeIndex,
   listStates,
   readState,
   removeClusterDir,
@@ -51,6 +50,7 @@ import {
 } from "./state.ts";
 import type { ClusterState, SchedulerMode } from "./state.ts";
 import { startPodEngines } from "../pod-engines.ts";
+import { claimIndex } from "./loopback-claims.ts";
 import type { PodEnginesOptions } from "../pod-engines.ts";
 import { startWatchdog } from "../watchdog.ts";
 
@@ -117,7 +117,15 @@ export async function up(options: UpOptions): Promise<UpResult> {
     const s: ClusterState = {
       name,
       dir,
-      index: freeIndex(listStates().filter((x) => x.name !== name)),
+      // Unique in this state root and, through a claim, across roots (loopback-claims.ts).
+      index: claimIndex(
+        dir,
+        new Set(
+          listStates()
+            .filter((x) => x.name !== name)
+            .map((x) => x.index),
+        ),
+      ),
       createdAt: new Date().toISOString(),
       status: "starting",
       server: `https://127.0.0.1:${p(2)}`,
