@@ -166,8 +166,10 @@ describe("router → usage stream (the format apps/api consumes)", () => {
       expect(e).toMatchObject({
         requestId: "req-e2e-1",
         tenant: "acme",
+        credential: { type: "apiKey", id: "0b7c9f4e-2f4a-4d7e-9a51-6f0f1c2d3e4f" },
         apiKeyId: "0b7c9f4e-2f4a-4d7e-9a51-6f0f1c2d3e4f",
         model: "m",
+        servedModel: "m",
         cluster: "c1",
         modelServer: "default/s",
         inputTokens: 7,
@@ -197,6 +199,7 @@ describe("usage stream writer", () => {
   const ev = (i: number): UsageEvent => ({
     requestId: `req-${i}`,
     tenant: "a",
+    credential: { type: "apiKey", id: "11111111-1111-4111-8111-111111111111" },
     apiKeyId: "11111111-1111-4111-8111-111111111111",
     model: "m",
     inputTokens: 10,

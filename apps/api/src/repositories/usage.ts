@@ -3,8 +3,12 @@ import type { Db } from "./db.ts";
 export interface UsageEvent {
   requestId: string;
   tenantId: string;
-  apiKeyId: string;
+  /** The caller: an API key, or (apiKeyId null) a JWT subject. */
+  apiKeyId: string | null;
+  subject: string | null;
+  issuer: string | null;
   model: string;
+  servedModel: string | null;
   clusterId: string | null;
   modelServer?: string | null | undefined;
   endpoint?: string | null | undefined;
@@ -16,6 +20,15 @@ export interface UsageEvent {
   statusCode: number;
   outcome: "SUCCESS" | "CLIENT_ERROR" | "RATE_LIMITED" | "SERVER_ERROR" | "CANCELLED";
   occurredAt: Date;
+}
+
+export interface DailyFilter {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  apiKeyId?: string | undefined;
+  subject?: string | undefined;
+  model?: string | undefined;
 }
 
 const utcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
@@ -42,28 +55,34 @@ export function usageRepository(db: Db) {
           durationMsSum: BigInt(e.durationMs),
         };
         const day = utcDay(e.occurredAt);
-        await tx.usageDaily.upsert({
-          where: {
-            tenantId_apiKeyId_model_day: {
-              tenantId: e.tenantId,
-              apiKeyId: e.apiKeyId,
-              model: e.model,
-              day,
-            },
-          },
-          create: { tenantId: e.tenantId, apiKeyId: e.apiKeyId, model: e.model, day, ...inc },
-          update: Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, { increment: v }])),
-        });
+        const update = Object.fromEntries(
+          Object.entries(inc).map(([k, v]) => [k, { increment: v }]),
+        );
+        if (e.apiKeyId !== null) {
+          const group = { tenantId: e.tenantId, apiKeyId: e.apiKeyId, model: e.model, day };
+          await tx.usageDaily.upsert({
+            where: { tenantId_apiKeyId_model_day: group },
+            create: { ...group, ...inc },
+            update,
+          });
+        } else if (e.subject !== null) {
+          const group = {
+            tenantId: e.tenantId,
+            issuer: e.issuer ?? "",
+            subject: e.subject,
+            model: e.model,
+            day,
+          };
+          await tx.usageDailySubject.upsert({
+            where: { tenantId_issuer_subject_model_day: group },
+            create: { ...group, ...inc },
+            update,
+          });
+        } else throw new Error(`usage event ${e.requestId} names no caller`);
         return true;
       });
     },
-    daily: (filter: {
-      tenantId: string;
-      from: Date;
-      to: Date;
-      apiKeyId?: string | undefined;
-      model?: string | undefined;
-    }) =>
+    daily: (filter: DailyFilter) =>
       db.usageDaily.findMany({
         where: {
           tenantId: filter.tenantId,
@@ -72,6 +91,17 @@ export function usageRepository(db: Db) {
           ...(filter.model ? { model: filter.model } : {}),
         },
         include: { apiKey: { select: { prefix: true, name: true } } },
+        orderBy: [{ day: "asc" }, { model: "asc" }],
+      }),
+    /** The JWT callers' rollup (usage_daily_subjects), filtered like `daily`. */
+    dailySubjects: (filter: DailyFilter) =>
+      db.usageDailySubject.findMany({
+        where: {
+          tenantId: filter.tenantId,
+          day: { gte: utcDay(filter.from), lte: utcDay(filter.to) },
+          ...(filter.subject ? { subject: filter.subject } : {}),
+          ...(filter.model ? { model: filter.model } : {}),
+        },
         orderBy: [{ day: "asc" }, { model: "asc" }],
       }),
     recent: (tenantId: string, limit: number) =>

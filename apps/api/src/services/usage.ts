@@ -1,32 +1,13 @@
 // Usage: idempotent ingest of router events, rollups by tenant/key/model/day, showback.
-import { z } from "zod";
 import type { Repositories } from "../repositories/index.ts";
 import type { UsageEvent } from "../repositories/usage.ts";
 import type { AuditService, Caller } from "./audit.ts";
 import { costOf } from "./pricing.ts";
 import type { Pricing, PricingStore } from "./pricing.ts";
+import { RouterUsageEventSchema } from "./usage-event.ts";
 
-/**
- * One event on a router's usage stream (Redis Stream entry field `event`, JSON). The router-tenancy
- * issue produces these; `requestId` is unique per request and makes redelivery harmless.
- */
-export const RouterUsageEventSchema = z.object({
-  requestId: z.string().min(1).max(128),
-  tenant: z.string().min(1).describe("Tenant object name (slug)."),
-  apiKeyId: z.uuid(),
-  model: z.string().min(1).max(253),
-  cluster: z.string().optional().describe("Cluster name as registered in Tessera."),
-  modelServer: z.string().max(253).optional(),
-  endpoint: z.string().max(253).optional(),
-  inputTokens: z.int().min(0),
-  cachedInputTokens: z.int().min(0).default(0),
-  outputTokens: z.int().min(0),
-  ttftMs: z.int().min(0).optional(),
-  durationMs: z.int().min(0),
-  statusCode: z.int().min(100).max(599),
-  occurredAt: z.union([z.iso.datetime({ offset: true }), z.int().min(0)]),
-});
-export type RouterUsageEvent = z.input<typeof RouterUsageEventSchema>;
+export { RouterUsageEventSchema } from "./usage-event.ts";
+export type { Credential, RouterUsageEvent } from "./usage-event.ts";
 
 export function outcomeOf(statusCode: number): UsageEvent["outcome"] {
   if (statusCode < 400) return "SUCCESS";
@@ -64,9 +45,17 @@ export function usageService(deps: {
         if (!tenantId) return { result: "rejected", reason: `unknown tenant ${e.tenant}` };
         tenantIds.set(e.tenant, tenantId);
       }
-      const key = await repos.apiKeys.find(tenantId, e.apiKeyId);
-      if (!key)
-        return { result: "rejected", reason: `unknown key ${e.apiKeyId} for tenant ${e.tenant}` };
+      const c = e.credential;
+      let caller: Pick<UsageEvent, "apiKeyId" | "subject" | "issuer">;
+      if (c.type === "apiKey") {
+        const key = await repos.apiKeys.find(tenantId, c.id);
+        if (!key)
+          return { result: "rejected", reason: `unknown key ${c.id} for tenant ${e.tenant}` };
+        caller = { apiKeyId: key.id, subject: null, issuer: null };
+      } else {
+        // The router verified the token against its JWKS; a subject has no row of its own here.
+        caller = { apiKeyId: null, subject: c.subject, issuer: c.issuer ?? null };
+      }
       let clusterId: string | null = null;
       if (e.cluster) {
         clusterId =
@@ -76,8 +65,9 @@ export function usageService(deps: {
       const inserted = await repos.usage.ingest({
         requestId: e.requestId,
         tenantId,
-        apiKeyId: key.id,
+        ...caller,
         model: e.model,
+        servedModel: e.servedModel ?? null,
         clusterId,
         modelServer: e.modelServer ?? null,
         endpoint: e.endpoint ?? null,
@@ -99,16 +89,48 @@ export function usageService(deps: {
       to: Date;
       groupBy: GroupBy[];
       apiKeyId?: string | undefined;
+      subject?: string | undefined;
       model?: string | undefined;
     }) {
-      const [rows, prices] = await Promise.all([repos.usage.daily(input), pricing.get()]);
+      // API keys' and JWT subjects' rollups live in two tables; a filter on one kind of caller
+      // leaves the other out.
+      const [keyRows, subjectRows, prices] = await Promise.all([
+        input.subject ? [] : repos.usage.daily(input),
+        input.apiKeyId ? [] : repos.usage.dailySubjects(input),
+        pricing.get(),
+      ]);
+      const rows = [
+        ...keyRows.map((r) => ({
+          ...r,
+          caller: {
+            apiKeyId: r.apiKeyId,
+            apiKeyPrefix: r.apiKey.prefix,
+            subject: null,
+            issuer: null,
+          },
+          callerKey: `key:${r.apiKeyId}`,
+        })),
+        ...subjectRows.map((r) => ({
+          ...r,
+          caller: {
+            apiKeyId: null,
+            apiKeyPrefix: null,
+            subject: r.subject,
+            issuer: r.issuer === "" ? null : r.issuer,
+          },
+          callerKey: `jwt:${r.issuer}\n${r.subject}`,
+        })),
+      ].sort((a, b) => a.day.getTime() - b.day.getTime() || a.model.localeCompare(b.model));
       const groups = new Map<
         string,
         {
           day?: string;
           model?: string;
-          apiKeyId?: string;
-          apiKeyPrefix?: string;
+          /** With groupBy apiKey: the key, or the JWT subject (apiKeyId null). */
+          apiKeyId?: string | null;
+          apiKeyPrefix?: string | null;
+          subject?: string | null;
+          issuer?: string | null;
           requests: number;
           errors: number;
           inputTokens: number;
@@ -135,7 +157,7 @@ export function usageService(deps: {
         const keyParts = [
           input.groupBy.includes("day") ? day : "",
           input.groupBy.includes("model") ? r.model : "",
-          input.groupBy.includes("apiKey") ? r.apiKeyId : "",
+          input.groupBy.includes("apiKey") ? r.callerKey : "",
         ];
         const k = keyParts.join("|");
         let g = groups.get(k);
@@ -143,9 +165,7 @@ export function usageService(deps: {
           g = {
             ...(input.groupBy.includes("day") ? { day } : {}),
             ...(input.groupBy.includes("model") ? { model: r.model } : {}),
-            ...(input.groupBy.includes("apiKey")
-              ? { apiKeyId: r.apiKeyId, apiKeyPrefix: r.apiKey.prefix }
-              : {}),
+            ...(input.groupBy.includes("apiKey") ? r.caller : {}),
             requests: 0,
             errors: 0,
             inputTokens: 0,

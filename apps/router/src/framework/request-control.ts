@@ -23,10 +23,18 @@ export interface AdmissionUsage {
   readonly output: number;
 }
 
+/** How an admitter identified the caller: an API key (its id), or a verified JWT. */
+export type Credential =
+  | { readonly type: "apiKey"; readonly id: string }
+  | { readonly type: "jwt"; readonly subject: string; readonly issuer?: string };
+
 /** An admitted request's hold on quota, plus its identity for metrics, logs and usage. */
 export interface Admission {
   readonly tenant: string | null;
+  /** Caller id for logs and metrics (key id, or "jwt:<sub>"). */
   readonly apiKey: string | null;
+  /** The caller, typed, for usage records (absent: the admitter does not identify callers). */
+  readonly credential?: Credential | null;
   /** Output produced so far during a stream (≈ events): charge it incrementally. */
   progress?(outputSoFar: number): void;
   /** Request ended: settle to actual usage (`null`: unknown, charge only what was observed). */
@@ -55,7 +63,11 @@ export interface UsageRecord {
   /** Set when an admitter identified the caller (tenancy). */
   readonly tenant: string | null;
   readonly apiKey: string | null;
+  readonly credential: Credential | null;
+  /** The model the client asked for. */
   readonly model: string;
+  /** The model sent upstream after the ModelRoute/ModelServer rewrite; null if never routed. */
+  readonly servedModel: string | null;
   readonly modelRoute: string;
   readonly modelServer: string;
   readonly endpoint: string;

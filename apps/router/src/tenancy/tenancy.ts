@@ -13,6 +13,7 @@ import type {
   AdmissionInput,
   AdmissionUsage,
   Admitter,
+  Credential,
   UsageHook,
   UsageRecord,
 } from "../framework/request-control.ts";
@@ -74,7 +75,9 @@ const DEFAULT_PRIORITY: Record<string, number> = {
 interface Identity {
   readonly tenant: TenantEntry | null;
   readonly tenantName: string;
+  /** Caller id for logs and metrics: the key id, or "jwt:<sub>". */
   readonly keyId: string;
+  readonly credential: Credential;
 }
 
 function deny(status: number, code: string, message: string, headers?: Record<string, string>) {
@@ -164,19 +167,29 @@ export class Tenancy {
     if (token === null && !this.authRequired) return null;
     if (token !== null && this.#jwt !== null && looksLikeJwt(token)) {
       const id = await this.#jwt.verify(token);
-      if (id === null) return deny(401, "invalid_api_key", "invalid or expired JWT");
+      if (id === null)
+        return deny(401, "invalid_api_key", "invalid or expired JWT (or no tenant claim or sub)");
       if (id.models !== null && id.models.length > 0 && !id.models.includes(input.model))
         return deny(403, "permission_denied", `token may not call model "${input.model}"`);
       const t = this.index.tenants.get(id.tenant) ?? null;
       if (t?.suspended === true) return deny(403, "permission_denied", "tenant is suspended");
-      return { tenant: t, tenantName: id.tenant, keyId: `jwt:${id.subject}` };
+      const credential: Credential =
+        id.issuer === null
+          ? { type: "jwt", subject: id.subject }
+          : { type: "jwt", subject: id.subject, issuer: id.issuer };
+      return { tenant: t, tenantName: id.tenant, keyId: `jwt:${id.subject}`, credential };
     }
     const r = this.index.authenticate(token, input.model, now);
     if (!r.ok) {
       if (!this.authRequired && token === null) return null;
       return deny(r.status, r.code, r.message);
     }
-    return { tenant: r.tenant, tenantName: r.tenant.name, keyId: r.key.id };
+    return {
+      tenant: r.tenant,
+      tenantName: r.tenant.name,
+      keyId: r.key.id,
+      credential: { type: "apiKey", id: r.key.id },
+    };
   }
 
   async admit(input: AdmissionInput): Promise<Admission | AdmissionDenial | null> {
@@ -276,6 +289,7 @@ export class Tenancy {
     return {
       tenant: who?.tenantName ?? null,
       apiKey: who?.keyId ?? null,
+      credential: who?.credential ?? null,
       progress: (n: number) => {
         observedOut = n;
         for (const h of held) void h.settle({ input: inputTokens, output: n }, false);
@@ -315,12 +329,16 @@ export class Tenancy {
       this.metrics.tokens.inc({ tenant: r.tenant, model: r.model, type: "input" }, r.inputTokens);
       this.metrics.tokens.inc({ tenant: r.tenant, model: r.model, type: "output" }, r.outputTokens);
     }
-    if (this.usage === null || r.tenant === null || r.apiKey === null) return;
+    if (this.usage === null || r.tenant === null || r.credential === null) return;
+    const c = r.credential;
     this.usage.push({
       requestId: r.requestId,
       tenant: r.tenant,
-      apiKeyId: r.apiKey,
+      credential: c,
+      // For APIs older than `credential` (they ingest API-key events by this field).
+      ...(c.type === "apiKey" ? { apiKeyId: c.id } : {}),
       model: r.model,
+      ...(r.servedModel !== null ? { servedModel: r.servedModel } : {}),
       ...(this.opts.usage?.cluster !== undefined ? { cluster: this.opts.usage.cluster } : {}),
       ...(r.modelServer !== "" ? { modelServer: r.modelServer } : {}),
       ...(r.endpoint !== "" ? { endpoint: r.endpoint } : {}),

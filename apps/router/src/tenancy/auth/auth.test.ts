@@ -84,8 +84,20 @@ describe("JwtVerifier", () => {
         .sign(k);
     const good = await sign({ "tessera.io/tenant": "a", models: ["m"] });
     expect(looksLikeJwt(good)).toBe(true);
-    expect(await v.verify(good)).toEqual({ tenant: "a", subject: "user-1", models: ["m"] });
+    expect(await v.verify(good)).toEqual({
+      tenant: "a",
+      subject: "user-1",
+      issuer: "iss",
+      models: ["m"],
+    });
     expect(await v.verify(await sign({}))).toBeNull(); // no tenant claim
+    const noSub = await new SignJWT({ "tessera.io/tenant": "a" })
+      .setProtectedHeader({ alg: "ES256", kid: "k" })
+      .setIssuer("iss")
+      .setAudience("tessera")
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    expect(await v.verify(noSub)).toBeNull(); // usage could not name the caller
     expect(await v.verify(await sign({ "tessera.io/tenant": "a" }, other.privateKey))).toBeNull();
     const past = Math.floor(Date.now() / 1000) - 60;
     expect(await v.verify(await sign({ "tessera.io/tenant": "a" }, privateKey, past))).toBeNull();

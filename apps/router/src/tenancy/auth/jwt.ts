@@ -1,5 +1,7 @@
 // JWT bearer authentication against a JWKS (as Kthena's router offers it), via `jose`. The tenant
-// comes from a claim (default "tessera.io/tenant"); the caller id (usage `apiKeyId`) is `sub`.
+// comes from a claim (default "tessera.io/tenant"); the caller is `sub` (with `iss`), which usage
+// records carry as a jwt credential. A token without `sub` is refused: its usage could be metered
+// to nobody.
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import type { JWTVerifyGetKey } from "jose";
 
@@ -13,6 +15,7 @@ export interface JwtOptions {
 export interface JwtIdentity {
   readonly tenant: string;
   readonly subject: string;
+  readonly issuer: string | null;
   readonly models: readonly string[] | null;
 }
 
@@ -29,7 +32,7 @@ export class JwtVerifier {
     this.#jwks = jwks ?? createRemoteJWKSet(new URL(opts.jwksUrl));
   }
 
-  /** null when the token is not valid (signature, expiry, issuer, audience or missing tenant). */
+  /** null when the token is not valid (signature, expiry, issuer, audience, no tenant or sub). */
   async verify(token: string): Promise<JwtIdentity | null> {
     try {
       const { payload } = await jwtVerify(token, this.#jwks, {
@@ -38,10 +41,12 @@ export class JwtVerifier {
       });
       const tenant = payload[this.#opts.tenantClaim ?? "tessera.io/tenant"];
       if (typeof tenant !== "string" || tenant === "") return null;
+      if (typeof payload.sub !== "string" || payload.sub === "") return null;
       const models = payload.models;
       return {
         tenant,
-        subject: typeof payload.sub === "string" ? payload.sub : "",
+        subject: payload.sub,
+        issuer: typeof payload.iss === "string" && payload.iss !== "" ? payload.iss : null,
         models: Array.isArray(models) ? models.filter((m) => typeof m === "string") : null,
       };
     } catch {

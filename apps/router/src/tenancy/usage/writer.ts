@@ -7,13 +7,22 @@
 import { appendFile, readFile, rename, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import type { Redis } from "ioredis";
+import type { Credential } from "../../framework/request-control.ts";
 
-/** One usage event, exactly the shape of apps/api's RouterUsageEventSchema. */
+/**
+ * One usage event, the shape of apps/api's RouterUsageEventSchema (services/usage-event.ts).
+ * `apiKeyId` repeats an API key credential's id for APIs older than `credential`; JWT callers
+ * have none (older APIs rejected their "jwt:<sub>" ids anyway).
+ */
 export interface UsageEvent {
   requestId: string;
   tenant: string;
-  apiKeyId: string;
+  credential: Credential;
+  apiKeyId?: string;
+  /** Requested model (what the tenant buys). */
   model: string;
+  /** Model sent to the engine after the ModelRoute/ModelServer rewrite (absent: never routed). */
+  servedModel?: string;
   cluster?: string;
   modelServer?: string;
   endpoint?: string;
