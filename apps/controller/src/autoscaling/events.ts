@@ -9,6 +9,10 @@ export const REASON_UNSCHEDULABLE = "Unschedulable";
 export const REASON_NO_METRICS = "FailedGetMetrics";
 export const REASON_INVALID = "InvalidPolicy";
 export const REASON_TARGET_MISSING = "TargetNotFound";
+/** Ready=False: no pair within the role bounds meets the P/D ratio. */
+export const REASON_RATIO_VIOLATED = "RatioConstraintViolated";
+/** Ready=False: the repaired pair met the ratio, but a placement cut left the written pair outside it. */
+export const REASON_RATIO_CUT = "RatioUnmetAfterPlacement";
 
 function fmt(v: number | undefined): string {
   if (v === undefined) return "n/a";

@@ -97,13 +97,16 @@ export function placeableGroups(
   ms: ModelServing,
   pods: readonly PodObject[],
   max: number,
+  /** Pods already planned this cycle (other targets' added groups); this call's are appended. */
+  reserved: PodPlacement[] = [],
 ): PlaceableCapacity {
   const waiting = unplacedGroups(ms, pods);
-  const r = maxPlaceableGroups(cluster, groupTemplateFromModelServing(ms), [], {
+  const r = maxPlaceableGroups(cluster, groupTemplateFromModelServing(ms), reserved, {
     limit: max + waiting,
     wholeGroups: true,
     namePrefix: `${ms.metadata.name ?? "ms"}-new`,
   });
+  reserved.push(...r.placements.flatMap((g) => g.pods));
   const count = Math.max(0, r.count - waiting);
   return {
     count,

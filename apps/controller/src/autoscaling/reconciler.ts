@@ -23,6 +23,7 @@ import {
   applyPlacementLimit,
   fromAutoscalingPolicy,
   optimiseHeterogeneous,
+  ratioHolds,
   type ConvertedPolicy,
   type Decision,
   type MetricObservation,
@@ -34,10 +35,13 @@ import type { Logger } from "pino";
 import type { KubeClient } from "../k8s/client.ts";
 import { resourcePath } from "../k8s/resources.ts";
 import type { KubeObject, PodObject } from "../k8s/types.ts";
+import { stableStringify } from "../modelserving/hash.ts";
 import type { EventRecorder, InvolvedObject } from "../runtime/events.ts";
 import {
   REASON_INVALID,
   REASON_NO_METRICS,
+  REASON_RATIO_CUT,
+  REASON_RATIO_VIOLATED,
   REASON_SCALED_DOWN,
   REASON_SCALED_UP,
   REASON_TARGET_MISSING,
@@ -47,6 +51,7 @@ import {
 import { placeableGroups, placeableRoleReplicas } from "./feasibility.ts";
 import { PodScraper } from "./metrics/pod-scraper.ts";
 import { queryPrometheus } from "./metrics/prometheus.ts";
+import { policySelectorProblems, selectPods } from "./selector.ts";
 import { condition, type UnitStatus } from "./status.ts";
 
 export const AUTOSCALER_FIELD_MANAGER = "tessera-autoscaler";
@@ -119,22 +124,15 @@ export class AutoscalingReconciler {
       this.state.delete(key);
       return {};
     }
-    const involved = this.involved(policy);
     const parsed = AutoscalingPolicySpecSchema.safeParse(policy.spec ?? {});
     if (!parsed.success) {
       const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      await this.o.events.record(involved, "Warning", REASON_INVALID, msg);
-      await this.writeStatus(policy, {}, [
-        condition(
-          "Ready",
-          false,
-          REASON_INVALID,
-          msg,
-          policy.metadata?.generation,
-          policy.status?.conditions,
-          new Date().toISOString(),
-        ),
-      ]);
+      await this.notReady(policy, REASON_INVALID, msg);
+      return {};
+    }
+    const selectorProblems = policySelectorProblems(parsed.data);
+    if (selectorProblems.length > 0) {
+      await this.notReady(policy, REASON_INVALID, selectorProblems.join("; "));
       return {};
     }
     let st = this.state.get(key);
@@ -219,11 +217,9 @@ export class AutoscalingReconciler {
         obs[m] = r.kind === "external" ? { kind: "external", value: r.value } : { kind: "missing" };
         if (r.error) errors.push(`${m}: ${r.error}`);
       } else if (src.pod) {
-        const sel = src.pod.labelSelector?.matchLabels ?? {};
-        const selected = pods.filter((p) =>
-          Object.entries(sel).every(([k, v]) => p.metadata?.labels?.[k] === v),
-        );
-        const k = `${src.pod.port}|${src.pod.uri}|${JSON.stringify(sel)}`;
+        const sel = src.pod.labelSelector;
+        const selected = selectPods(pods, sel);
+        const k = `${src.pod.port}|${src.pod.uri}|${stableStringify(sel ?? {})}`;
         const g = byPodSource.get(k) ?? {
           port: src.pod.port,
           uri: src.pod.uri,
@@ -255,20 +251,28 @@ export class AutoscalingReconciler {
     return this.o.caches.modelServing(ns, name) as ModelServing | undefined;
   }
 
-  private async targetMissing(policy: AutoscalingPolicyObject, target: string): Promise<void> {
-    const msg = `ModelServing ${target} not found`;
-    await this.o.events.record(this.involved(policy), "Warning", REASON_TARGET_MISSING, msg);
+  /** A policy that cannot be applied at all: a Warning Event and Ready=False, nothing else. */
+  private async notReady(
+    policy: AutoscalingPolicyObject,
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    await this.o.events.record(this.involved(policy), "Warning", reason, message);
     await this.writeStatus(policy, {}, [
       condition(
         "Ready",
         false,
-        REASON_TARGET_MISSING,
-        msg,
+        reason,
+        message,
         policy.metadata?.generation,
         policy.status?.conditions,
         new Date().toISOString(),
       ),
     ]);
+  }
+
+  private targetMissing(policy: AutoscalingPolicyObject, target: string): Promise<void> {
+    return this.notReady(policy, REASON_TARGET_MISSING, `ModelServing ${target} not found`);
   }
 
   /** Events for one unit's decision; returns whether the replica count changes. */
@@ -432,19 +436,47 @@ export class AutoscalingReconciler {
       const f = this.feasibleGroups(u.ms, Math.max(0, u.max - u.current));
       return { max: Math.min(u.max, u.current + f.count), blockedBy: f.blockedBy };
     });
-    const plan = await optimiseHeterogeneous(
-      units.map((u, i) => ({
-        name: u.name,
-        cost: u.cost,
-        capacity: 1,
-        min: Math.min(u.min, caps[i]?.max ?? u.max),
-        max: caps[i]?.max ?? u.max,
-        current: u.current,
-      })),
-      d.desired,
-    );
+    const optimise = () =>
+      optimiseHeterogeneous(
+        units.map((u, i) => ({
+          name: u.name,
+          cost: u.cost,
+          capacity: 1,
+          min: Math.min(u.min, caps[i]?.max ?? u.max),
+          max: caps[i]?.max ?? u.max,
+          current: u.current,
+        })),
+        d.desired,
+      );
+    let plan = await optimise();
+    // The targets draw on the same free GPUs: the split is placed jointly, cheapest target first,
+    // and a target whose share does not fit beside the others' is capped and the split re-planned.
+    // Caps only shrink, so this ends; the plan it ends with places as a whole.
+    const cluster = this.o.caches.cluster();
+    const byCost = units
+      .map((_, i) => i)
+      .sort((a, b) => (units[a]?.cost ?? 0) - (units[b]?.cost ?? 0));
+    let sharedWhy: string | undefined;
+    let cut = cluster !== undefined;
+    while (cut && cluster) {
+      cut = false;
+      const reserved: PodPlacement[] = [];
+      for (const i of byCost) {
+        const u = units[i];
+        if (!u) continue;
+        const extra = (plan.replicas[u.name] ?? u.current) - u.current;
+        if (extra <= 0) continue;
+        const f = placeableGroups(cluster, u.ms, this.o.caches.pods(ns, u.name), extra, reserved);
+        if (f.count < extra) {
+          sharedWhy = `${u.name}: ${f.blockedBy ?? "no capacity"} (free GPUs shared with the policy's other targets)`;
+          caps[i] = { max: u.current + f.count, blockedBy: sharedWhy };
+          cut = true;
+        }
+      }
+      if (cut) plan = await optimise();
+    }
     const placed = Object.values(plan.replicas).reduce((s, x) => s + x, 0);
-    const why = caps.map((c) => c.blockedBy).find((b) => b !== undefined);
+    const why = sharedWhy ?? caps.map((c) => c.blockedBy).find((b) => b !== undefined);
     const total: PlacementLimitedDecision =
       placed < d.desired && d.desired > current
         ? applyPlacementLimit(d, current, {
@@ -512,6 +544,7 @@ export class AutoscalingReconciler {
     // Both roles draw on the same free GPUs: the first role's added replicas are reserved before
     // the second is checked.
     const reserved: PodPlacement[] = [];
+    const written: Record<string, number> = {};
     for (const [role, d] of Object.entries(dd.roles)) {
       const current = currentOf(role);
       const extra = d.desired - current;
@@ -520,6 +553,7 @@ export class AutoscalingReconciler {
           ? placeableRoleReplicas(cluster, ms, role, extra, reserved)
           : { count: Math.max(0, extra) };
       const limited = applyPlacementLimit(d, current, cap);
+      written[role] = limited.desired;
       decisions.push(limited);
       await this.explain(policy, ms, role, current, limited);
       if (limited.desired !== current) {
@@ -528,8 +562,21 @@ export class AutoscalingReconciler {
       }
       statuses.push(this.unitStatus(st, role, current, limited));
     }
-    const num = dd.roles[st.converted.params.numeratorRole]?.desired;
-    const den = dd.roles[st.converted.params.denominatorRole]?.desired;
+    const { numeratorRole, denominatorRole, ratio } = st.converted.params;
+    const num = written[numeratorRole];
+    const den = written[denominatorRole];
+    // The ratio is repaired before placement; a cut to one role can leave the pair actually
+    // written outside it until capacity frees up, and the condition says so.
+    let ratioProblem: { reason: string; message: string } | undefined;
+    if (dd.ratio && !dd.ratio.satisfied)
+      ratioProblem = { reason: REASON_RATIO_VIOLATED, message: dd.ratio.message };
+    else if (ratio && num !== undefined && den !== undefined && !ratioHolds(num, den, ratio)) {
+      const wanted = `${dd.roles[numeratorRole]?.desired ?? num}/${dd.roles[denominatorRole]?.desired ?? den}`;
+      ratioProblem = {
+        reason: REASON_RATIO_CUT,
+        message: `${numeratorRole}/${denominatorRole} is ${num}/${den}, outside [${ratio.minRatio ?? "-"}, ${ratio.maxRatio ?? "-"}]: the repaired pair ${wanted} was cut to what the cluster can place now`,
+      };
+    }
     await this.writeStatus(
       policy,
       {
@@ -539,12 +586,7 @@ export class AutoscalingReconciler {
           ...(dd.ratio ? { ratioAdjusted: dd.ratio.adjusted } : {}),
         },
       },
-      this.conditions(
-        policy,
-        decisions,
-        errors,
-        dd.ratio && !dd.ratio.satisfied ? "RatioConstraintViolated" : undefined,
-      ),
+      this.conditions(policy, decisions, errors, ratioProblem),
     );
   }
 
@@ -563,7 +605,7 @@ export class AutoscalingReconciler {
     policy: AutoscalingPolicyObject,
     decisions: readonly PlacementLimitedDecision[],
     errors: readonly string[],
-    ratioViolation?: string,
+    ratioProblem?: { reason: string; message: string },
   ): Condition[] {
     const gen = policy.metadata?.generation;
     const prev = policy.status?.conditions;
@@ -576,11 +618,9 @@ export class AutoscalingReconciler {
     return [
       condition(
         "Ready",
-        ratioViolation === undefined,
-        ratioViolation ?? "Active",
-        ratioViolation
-          ? "no replica pair within the bounds meets the ratio"
-          : "policy is being applied",
+        ratioProblem === undefined,
+        ratioProblem?.reason ?? "Active",
+        ratioProblem?.message ?? "policy is being applied",
         gen,
         prev,
         now,

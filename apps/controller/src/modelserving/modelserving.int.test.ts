@@ -237,6 +237,8 @@ describe("ModelServing on a real cluster", () => {
       spec: {
         replicas: 1,
         template: {
+          // Only a gangPolicy or a networkTopology asks for a PodGroup (Kthena's rule).
+          gangPolicy: { minRoleReplicas: { train: 1 } },
           roles: [
             {
               name: "train",
@@ -493,6 +495,42 @@ describe("ModelServing on a real cluster", () => {
       await cleanup(ns, "r");
     },
   );
+
+  it("removing networkTopology deletes the PodGroup; bound pods keep running and replacements schedule without it", async () => {
+    const ns = "it-ungang";
+    await cluster.namespace(ns);
+    // groupPolicy only and RoleRollingUpdate: no role template changes, so no pod is replaced.
+    const roleUpdate = { rolloutStrategy: { type: "RoleRollingUpdate" } };
+    const groupOnly = { networkTopology: { groupPolicy: { mode: "hard", highestTierAllowed: 2 } } };
+    await cluster.apply(sample(ns, "u", roleUpdate, groupOnly));
+    const before = await readyPods(ns, "u", 8);
+    await waitFor("PodGroup u-0", () => cluster.get("PodGroup", ns, "u-0"));
+    await cluster.apply(sample(ns, "u", roleUpdate, { networkTopology: undefined }));
+    await waitFor(
+      "PodGroup u-0 deleted",
+      async () => (await cluster.get("PodGroup", ns, "u-0")) === undefined,
+    );
+    const uids = (pods: PodObject[]) => pods.map((p) => p.metadata?.uid).sort();
+    expect(uids(await readyPods(ns, "u", 8))).toEqual(uids(before));
+    // A lost pod's role replica is rebuilt without the PodGroup annotation, and Volcano places it.
+    const lost = before.find((p) => p.metadata?.name === "u-0-decode-1-0");
+    await cluster.deleteNow("Pod", ns, "u-0-decode-1-0");
+    const healed = await waitFor(
+      "u-0-decode-1-0 recreated and running",
+      async () =>
+        (await cluster.pods(ns, "u")).find(
+          (p) =>
+            p.metadata?.name === "u-0-decode-1-0" &&
+            p.metadata.uid !== lost?.metadata?.uid &&
+            running(p),
+        ),
+      60_000,
+    );
+    // Volcano's own controller gives the bare pod a PodGroup of one; it is no longer u-0.
+    expect(healed.metadata?.annotations?.["scheduling.k8s.io/group-name"]).not.toBe("u-0");
+    expect(await cluster.get("PodGroup", ns, "u-0")).toBeUndefined();
+    await cleanup(ns, "u");
+  });
 
   it("a controller restart mid-rollout resumes without duplicate pods", async () => {
     const ns = "it-restart";

@@ -2,6 +2,7 @@
 // other state: a restarted controller sees exactly what the old one saw). Pods, headless Services and
 // PodGroups are grouped by ServingGroup ordinal and role replica using Kthena's labels and names.
 import {
+  ANNOTATION_POD_GROUP,
   LABEL_GROUP_NAME,
   LABEL_REVISION,
   LABEL_ROLE,
@@ -29,6 +30,10 @@ export interface PodView {
   deletionCost: number;
   /** Epoch ms since which the pod is failing (phase Failed, or restarted and not Ready); undefined when healthy or merely pending. */
   failingSince: number | undefined;
+  /** The scheduler has placed the pod on a node (it has a nodeName, or a phase past Pending). */
+  bound: boolean;
+  /** The Volcano PodGroup the pod was created for (its `scheduling.k8s.io/group-name` annotation). */
+  podGroup: string | undefined;
 }
 
 export interface RoleReplicaView {
@@ -84,6 +89,14 @@ export function failingSince(pod: PodObject): number | undefined {
   return ts(pod.metadata?.creationTimestamp) ?? 0;
 }
 
+/** Placed on a node: kubelet only reports phases past Pending for pods it runs. */
+export function podBound(pod: PodObject): boolean {
+  const nodeName = pod.spec?.["nodeName"];
+  if (typeof nodeName === "string" && nodeName !== "") return true;
+  const phase = pod.status?.phase;
+  return phase !== undefined && phase !== "Pending";
+}
+
 export function podView(msName: string, pod: PodObject): PodView | undefined {
   const labels = labelsOf(pod);
   const gname = labels[LABEL_GROUP_NAME];
@@ -110,6 +123,8 @@ export function podView(msName: string, pod: PodObject): PodView | undefined {
     terminating: isTerminating(pod),
     deletionCost: Number.isFinite(cost) ? cost : 0,
     failingSince: failingSince(pod),
+    bound: podBound(pod),
+    podGroup: pod.metadata?.annotations?.[ANNOTATION_POD_GROUP],
   };
 }
 

@@ -56,6 +56,8 @@ const manifest = (i: number) => ({
   spec: {
     replicas: groups,
     template: {
+      // The gang is what asks for the PodGroup (Kthena's rule); the bench measures with one.
+      gangPolicy: { minRoleReplicas: { server: 1 } },
       roles: [
         {
           name: "server",

@@ -52,9 +52,18 @@ export function minResources(template: Template): Record<string, string> {
   return formatResources(totals);
 }
 
-/** Whether ServingGroups of this ModelServing get a PodGroup at all. */
+/** Whether the cluster can gang-schedule this ModelServing's pods at all (Volcano and its PodGroup CRD). */
 export function usesPodGroup(ms: ModelServing, mode: PodGroupMode): boolean {
   return mode !== "none" && ms.spec.schedulerName === "volcano";
+}
+
+/**
+ * Whether a ServingGroup of this template needs a PodGroup (Kthena's shouldCreatePodGroup): only a
+ * gangPolicy or a networkTopology asks for one. Without either, Volcano's own controller gives
+ * every bare pod a PodGroup of one, which is all the scheduler needs.
+ */
+export function templateNeedsPodGroup(template: Template): boolean {
+  return template.gangPolicy !== undefined || template.networkTopology !== undefined;
 }
 
 export function desiredPodGroup(

@@ -20,7 +20,7 @@ import { computeStatus } from "../status.ts";
 import type { GroupSummary, ModelServingStatus } from "../status.ts";
 import type { Owner } from "../desired/owner.ts";
 import { desiredHeadlessService, desiredPod, desiredRoleReplicaPods } from "../desired/pods.ts";
-import { desiredPodGroup, usesPodGroup } from "../desired/podgroup.ts";
+import { desiredPodGroup, templateNeedsPodGroup, usesPodGroup } from "../desired/podgroup.ts";
 import type { PodGroupMode } from "../desired/podgroup.ts";
 import { desiredControllerRevision, templateFromRevision } from "../desired/revision.ts";
 import { podRecovery, replicaRecovery } from "./recovery.ts";
@@ -151,7 +151,19 @@ export function planModelServing(input: PlanInput): Plan {
   const requeue = (ms_: number) => {
     requeueAfterMs = requeueAfterMs === undefined ? ms_ : Math.min(requeueAfterMs, ms_);
   };
-  const podGroupOn = usesPodGroup(ms, input.podGroupMode);
+  const podGroupSupported = usesPodGroup(ms, input.podGroupMode);
+  /** Why a ServingGroup of this template (with these pods) gets no PodGroup; undefined: it gets one. */
+  const noGang = (t: Template, g?: GroupView): string | undefined => {
+    if (!podGroupSupported) return "no PodGroup CRD, or schedulerName is not volcano";
+    if (!templateNeedsPodGroup(t)) return "no gangPolicy or networkTopology asks for a PodGroup";
+    // The controller never edits a pod after creating it, so a pod created without our PodGroup
+    // annotation (while no gang was wanted; Volcano then annotates it with a PodGroup of its own)
+    // never joins the group's gang; a PodGroup counting it in minMember would hold every new
+    // member Pending. Such a group stays without a PodGroup until its pods are replaced.
+    if (g?.pods.some((p) => !p.terminating && p.podGroup !== g.name))
+      return "pods created without the PodGroup are still running";
+    return undefined;
+  };
 
   // 1. Revisions: every template the controller may need to instantiate again.
   const templates = new Map<string, Template>();
@@ -270,6 +282,7 @@ export function planModelServing(input: PlanInput): Plan {
     ordinal: number,
     revision: string,
     template: Template,
+    podGroup: boolean,
     reason: string,
   ) => {
     const roleHash = roleTemplateHash(role, template.networkTopology?.rolePolicy);
@@ -282,7 +295,7 @@ export function planModelServing(input: PlanInput): Plan {
         roleOrdinal: ordinal,
         revision,
         roleHash,
-        podGroup: podGroupOn,
+        podGroup,
       }),
     );
     const svc = desiredHeadlessService(owner, group, role, ordinal, revision);
@@ -298,14 +311,11 @@ export function planModelServing(input: PlanInput): Plan {
     template: Template,
     revision: string,
     existing: PodGroupObject | undefined,
+    offReason: string | undefined,
   ) => {
-    if (!podGroupOn) {
+    if (offReason !== undefined) {
       if (existing && !isTerminating(existing))
-        deletes.push({
-          kind: "PodGroup",
-          name: nameOf(existing),
-          reason: "gang scheduling not in use",
-        });
+        deletes.push({ kind: "PodGroup", name: nameOf(existing), reason: offReason });
       return;
     }
     const want = desiredPodGroup(ms, owner, group, template, revision, input.podGroupMode);
@@ -319,10 +329,12 @@ export function planModelServing(input: PlanInput): Plan {
   const createGroup = (ordinal: number, revision: string, reason: string) => {
     pendingRevisions.add(revision);
     const template = templateOf(revision);
-    ensurePodGroup(ordinal, template, revision, undefined);
+    const off = noGang(template);
+    const gang = off === undefined;
+    ensurePodGroup(ordinal, template, revision, undefined, off);
     for (const role of template.roles) {
       for (let i = 0; i < role.replicas; i++)
-        createRoleReplica(ordinal, role, i, revision, template, reason);
+        createRoleReplica(ordinal, role, i, revision, template, gang, reason);
     }
     events.push({
       type: "Normal",
@@ -445,7 +457,9 @@ export function planModelServing(input: PlanInput): Plan {
       rollout.type === "ServingGroupRollingUpdate" &&
       g.ordinal >= rollout.partition &&
       !groupUpdated(g);
-    ensurePodGroup(g.ordinal, template, revision, g.podGroup);
+    const off = noGang(template, g);
+    const gang = off === undefined;
+    ensurePodGroup(g.ordinal, template, revision, g.podGroup, off);
     for (const role of template.roles) {
       const byOrdinal = g.roles.get(role.name) ?? new Map<number, RoleReplicaView>();
       const roleRev = (ordinal: number): { role: Role; revision: string; template: Template } => {
@@ -479,6 +493,14 @@ export function planModelServing(input: PlanInput): Plan {
           } else if (rec.action === "wait") requeue(rec.afterMs);
         }
         const livePods = [...r.pods.values()].filter((p) => !p.terminating);
+        // Pods made for a PodGroup that is no longer wanted: bound ones keep running (the
+        // scheduler is done with them), but one not yet placed would wait for its deleted gang
+        // for ever, so its role replica is recreated without the annotation.
+        if (!gang && livePods.some((p) => !p.bound && p.podGroup === g.name)) {
+          deleteRoleReplica(g, r, "its pending pods wait for a PodGroup that is no longer wanted");
+          reservedOrdinals.push(r.ordinal);
+          continue;
+        }
         if (livePods.length === 0) {
           if (r.pods.size > 0) reservedOrdinals.push(r.ordinal);
           else if (r.services.length > 0 && r.ordinal >= role.replicas) {
@@ -512,7 +534,7 @@ export function planModelServing(input: PlanInput): Plan {
                 index: i,
                 revision: rr.revision,
                 roleHash,
-                podGroup: podGroupOn,
+                podGroup: gang,
               }),
             );
           }
@@ -582,6 +604,7 @@ export function planModelServing(input: PlanInput): Plan {
             o,
             rr.revision,
             rr.template,
+            gang,
             `scale role ${role.name} up to ${role.replicas}`,
           );
         }

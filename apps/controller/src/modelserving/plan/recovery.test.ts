@@ -17,6 +17,8 @@ function pod(index: number, over: Partial<PodView> = {}): PodView {
     terminating: false,
     deletionCost: 0,
     failingSince: undefined,
+    bound: true,
+    podGroup: undefined,
     ...over,
   };
 }

@@ -79,86 +79,50 @@ describe("ordinalsToCreate", () => {
 
 describe("rolloutStep", () => {
   const m = (ordinal: number, ready: boolean, outdated: boolean) => ({ ordinal, ready, outdated });
+  /** One rollout step with `replicas` = members, no terminating groups, partition 0, maxUnavailable 1, no surge. */
+  const step = (
+    members: ReturnType<typeof m>[],
+    over: Partial<Parameters<typeof rolloutStep>[0]> = {},
+  ) =>
+    rolloutStep({
+      members,
+      terminatingCount: 0,
+      replicas: members.length,
+      partition: 0,
+      maxUnavailable: 1,
+      maxSurge: 0,
+      ...over,
+    });
   it("deletes one ready outdated group at a time with maxUnavailable 1, highest ordinal first", () => {
-    expect(
-      rolloutStep({
-        members: [m(0, true, true), m(1, true, true), m(2, true, true)],
-        terminatingCount: 0,
-        replicas: 3,
-        partition: 0,
-        maxUnavailable: 1,
-        maxSurge: 0,
-      }),
-    ).toEqual({ delete: [2], surge: 0 });
+    expect(step([m(0, true, true), m(1, true, true), m(2, true, true)])).toEqual({
+      delete: [2],
+      surge: 0,
+    });
   });
   it("waits while a new group is not ready yet", () => {
-    expect(
-      rolloutStep({
-        members: [m(0, true, true), m(1, false, false)],
-        terminatingCount: 0,
-        replicas: 2,
-        partition: 0,
-        maxUnavailable: 1,
-        maxSurge: 0,
-      }).delete,
-    ).toEqual([]);
+    expect(step([m(0, true, true), m(1, false, false)]).delete).toEqual([]);
   });
   it("replaces not-ready outdated groups regardless of the budget (kthena#743)", () => {
-    expect(
-      rolloutStep({
-        members: [m(0, false, true), m(1, false, true)],
-        terminatingCount: 0,
-        replicas: 2,
-        partition: 0,
-        maxUnavailable: 1,
-        maxSurge: 0,
-      }).delete,
-    ).toEqual([1, 0]);
+    expect(step([m(0, false, true), m(1, false, true)]).delete).toEqual([1, 0]);
   });
   it("never touches ordinals below the partition", () => {
-    expect(
-      rolloutStep({
-        members: [m(0, true, true), m(1, true, false)],
-        terminatingCount: 0,
-        replicas: 2,
-        partition: 1,
-        maxUnavailable: 1,
-        maxSurge: 0,
-      }),
-    ).toEqual({ delete: [], surge: 0 });
+    expect(step([m(0, true, true), m(1, true, false)], { partition: 1 })).toEqual({
+      delete: [],
+      surge: 0,
+    });
   });
   it("maxUnavailable 2 deletes two at once", () => {
     expect(
-      rolloutStep({
-        members: [m(0, true, true), m(1, true, true), m(2, true, true)],
-        terminatingCount: 0,
-        replicas: 3,
-        partition: 0,
-        maxUnavailable: 2,
-        maxSurge: 0,
-      }).delete,
+      step([m(0, true, true), m(1, true, true), m(2, true, true)], { maxUnavailable: 2 }).delete,
     ).toEqual([2, 1]);
   });
   it("maxSurge creates new groups first, counting terminating groups against the cap", () => {
+    expect(step([m(0, true, true), m(1, true, true)], { maxSurge: 1 })).toEqual({
+      delete: [1],
+      surge: 1,
+    });
     expect(
-      rolloutStep({
-        members: [m(0, true, true), m(1, true, true)],
-        terminatingCount: 0,
-        replicas: 2,
-        partition: 0,
-        maxUnavailable: 1,
-        maxSurge: 1,
-      }),
-    ).toEqual({ delete: [1], surge: 1 });
-    expect(
-      rolloutStep({
-        members: [m(0, true, true), m(1, true, true)],
-        terminatingCount: 1,
-        replicas: 2,
-        partition: 0,
-        maxUnavailable: 1,
-        maxSurge: 1,
-      }).surge,
+      step([m(0, true, true), m(1, true, true)], { terminatingCount: 1, maxSurge: 1 }).surge,
     ).toBe(0);
   });
 });
