@@ -104,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.hasher ? { hasher: deps.hasher } : {}),
     onBackgroundError: (e) =>
       app.log.warn({ err: { message: (e as Error).message } }, "background task failed"),
+    usageReporter: { log: app.log, unknownCluster: metrics.usageUnknownCluster },
   });
 
   app.addHook("onSend", async (req, reply) => {

@@ -164,7 +164,7 @@ describe("router → usage stream (the format apps/api consumes)", () => {
         unknown
       >;
       expect(e).toMatchObject({
-        requestId: "req-e2e-1",
+        clientRequestId: "req-e2e-1",
         tenant: "acme",
         credential: { type: "apiKey", id: "0b7c9f4e-2f4a-4d7e-9a51-6f0f1c2d3e4f" },
         apiKeyId: "0b7c9f4e-2f4a-4d7e-9a51-6f0f1c2d3e4f",
@@ -177,6 +177,8 @@ describe("router → usage stream (the format apps/api consumes)", () => {
         outputTokens: 3,
         statusCode: 200,
       });
+      // The idempotency key is the router's, not the client's x-request-id.
+      expect(e.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(typeof e.durationMs).toBe("number");
       expect(Number.isNaN(Date.parse(e.occurredAt as string))).toBe(false);
     } finally {
@@ -198,6 +200,7 @@ describe("usage stream writer", () => {
 
   const ev = (i: number): UsageEvent => ({
     requestId: `req-${i}`,
+    clientRequestId: "reused-by-the-client",
     tenant: "a",
     credential: { type: "apiKey", id: "11111111-1111-4111-8111-111111111111" },
     apiKeyId: "11111111-1111-4111-8111-111111111111",
@@ -236,9 +239,12 @@ describe("usage stream writer", () => {
     const w2 = new UsageStreamWriter({ redis: c2, spoolPath: spool });
     await w2.start();
     const entries = (await c2.xrange("tessera:usage", "-", "+")) as [string, string[]][];
-    const ids = entries.map(([, f]) => (JSON.parse(f[1] as string) as UsageEvent).requestId);
-    // Redis restarted without persistence, so only the replayed 7 are there: none lost.
+    const replayed = entries.map(([, f]) => JSON.parse(f[1] as string) as UsageEvent);
+    const ids = replayed.map((e) => e.requestId);
+    // Redis restarted without persistence, so only the replayed 7 are there: none lost, each with
+    // the requestId it had when first written, so the API's ingest still deduplicates them.
     expect(ids.sort()).toEqual([3, 4, 5, 6, 7, 8, 9].map((i) => `req-${i}`).sort());
+    expect(replayed.every((e) => e.clientRequestId === "reused-by-the-client")).toBe(true);
     expect(entries[0]?.[1][0]).toBe("event");
     c2.disconnect();
     await again.stop();

@@ -2,7 +2,9 @@
 // (API key with the older `apiKeyId` repeated; JWT with sub and iss, no `apiKeyId`), the requested
 // model next to the served one (ModelServer.spec.model rewrite, LoRA adapter), and nothing about
 // routing for a request that never reached a ModelServer. No Redis: events land in the spool, the
-// same JSON lines the writer would XADD.
+// same JSON lines the writer would XADD. Also the event's identity and timing: a router-made
+// requestId per request (clients reuse x-request-id; it is kept as clientRequestId) and occurredAt
+// at the request's start.
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
@@ -105,15 +107,15 @@ describe("usage events", () => {
       "x-request-id": requestId,
     });
 
-  async function events(): Promise<Map<string, UsageEvent>> {
+  async function allEvents(): Promise<UsageEvent[]> {
     await t.router.tenancy?.usage?.flush();
     const lines = (await readFile(spool, "utf8")).split("\n").filter((l) => l !== "");
-    return new Map(
-      lines.map((l) => {
-        const e = JSON.parse(l) as UsageEvent;
-        return [e.requestId, e];
-      }),
-    );
+    return lines.map((l) => JSON.parse(l) as UsageEvent);
+  }
+
+  /** Events by the client's x-request-id (the tests send distinct ones unless they say so). */
+  async function events(): Promise<Map<string, UsageEvent>> {
+    return new Map((await allEvents()).map((e) => [e.clientRequestId ?? e.requestId, e]));
   }
 
   it("names the caller by credential and records the served model", async () => {
@@ -168,5 +170,56 @@ describe("usage events", () => {
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: { code: "invalid_api_key" } });
     expect((await events()).has("u-nosub")).toBe(false);
+  });
+
+  it("keys every request by a router-made id, even when the client reuses x-request-id", async () => {
+    const before = new Set((await allEvents()).map((e) => e.requestId));
+    expect((await call("chat", "sk-usage-1", "u-reused")).status).toBe(200);
+    expect((await call("chat", "sk-usage-1", "u-reused")).status).toBe(200);
+    const noHeader = await postJson(`${t.url}/v1/chat/completions`, chat("chat"), {
+      authorization: "Bearer sk-usage-1",
+    });
+    expect(noHeader.status).toBe(200);
+    const long = "x".repeat(300);
+    expect((await call("chat", "sk-usage-1", long)).status).toBe(200);
+
+    const fresh = (await allEvents()).filter((e) => !before.has(e.requestId));
+    expect(fresh).toHaveLength(4);
+    const reused = fresh.filter((e) => e.clientRequestId === "u-reused");
+    expect(reused).toHaveLength(2); // both metered
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const e of reused) expect(e.requestId).toMatch(uuid);
+    expect(reused[0]?.requestId).not.toBe(reused[1]?.requestId);
+    // Without x-request-id: the id the router made (and returned) is the usage id, no client id.
+    const own = fresh.find((e) => e.requestId === noHeader.headers.get("x-request-id"));
+    expect(own).toBeDefined();
+    expect(own).not.toHaveProperty("clientRequestId");
+    // An over-long client id is cut to what the API stores instead of getting the event rejected.
+    expect(fresh.find((e) => e.clientRequestId?.startsWith("xxx"))?.clientRequestId).toBe(
+      long.slice(0, 128),
+    );
+  });
+
+  it("reports occurredAt as the request's start and durationMs as end − start", async () => {
+    const engine = engines[0] as FakeEngine;
+    engine.opts.delayMs = 400;
+    try {
+      const sent = Date.now();
+      expect((await call("chat", "sk-usage-1", "u-timing")).status).toBe(200);
+      const done = Date.now();
+      const e = (await events()).get("u-timing");
+      expect(e).toBeDefined();
+      const start = Date.parse(e?.occurredAt ?? "");
+      const duration = e?.durationMs ?? 0;
+      expect(duration).toBeGreaterThanOrEqual(400);
+      // Arrived after the client sent it and well before the response (the engine took 400 ms).
+      expect(start).toBeGreaterThanOrEqual(sent - 1);
+      expect(start).toBeLessThanOrEqual(done - 400);
+      // start + duration is the end, which the client saw just after.
+      expect(start + duration).toBeGreaterThanOrEqual(sent + 400);
+      expect(start + duration).toBeLessThanOrEqual(done + 1);
+    } finally {
+      engine.opts.delayMs = 0;
+    }
   });
 });

@@ -34,6 +34,12 @@ export function createMetrics() {
       labelNames: ["result"],
       registers: [registry],
     }),
+    usageUnknownCluster: new Counter({
+      name: "tessera_api_usage_unknown_cluster_total",
+      help: "Usage events stored without a cluster because the cluster they name is not registered",
+      labelNames: ["cluster"],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

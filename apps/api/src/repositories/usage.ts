@@ -1,7 +1,10 @@
 import type { Db } from "./db.ts";
 
 export interface UsageEvent {
+  /** The router's id for the request: the idempotency key. */
   requestId: string;
+  /** The client's x-request-id, for correlation only. */
+  clientRequestId: string | null;
   tenantId: string;
   /** The caller: an API key, or (apiKeyId null) a JWT subject. */
   apiKeyId: string | null;

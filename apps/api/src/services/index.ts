@@ -19,6 +19,7 @@ import { routingService } from "./routing.ts";
 import { tenantSyncService } from "./tenant-sync.ts";
 import { tenantsService } from "./tenants.ts";
 import { usageService } from "./usage.ts";
+import type { UsageIngestReporter } from "./usage.ts";
 
 export interface ServiceDeps {
   repos: Repositories;
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   onBackgroundError: (e: unknown) => void;
   /** How long a component install waits for its rollout (default 5 min). */
   installRolloutTimeoutMs?: number;
+  /** Where usage ingest reports events it stores with a gap (unregistered cluster). */
+  usageReporter?: UsageIngestReporter;
 }
 
 export function createServices(deps: ServiceDeps) {
@@ -60,7 +63,12 @@ export function createServices(deps: ServiceDeps) {
     tenants: tenantsService({ repos, audit, onChange }),
     keys: keysService({ repos, audit, onChange }),
     quotas: quotasService({ repos, audit, onChange }),
-    usage: usageService({ repos, audit, pricing: pricingStore(repos) }),
+    usage: usageService({
+      repos,
+      audit,
+      pricing: pricingStore(repos),
+      reporter: deps.usageReporter,
+    }),
     tenantSync,
     clusters,
     deployments: deploymentsService({ repos, registry, audit }),

@@ -45,7 +45,21 @@ function legacyCredential(apiKeyId: string): Credential {
 
 export const RouterUsageEventSchema = z
   .object({
-    requestId: z.string().min(1).max(128),
+    requestId: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe(
+        "The router's id for the request, unique per request and kept across retries: ingest is idempotent by it.",
+      ),
+    clientRequestId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe(
+        "The client's x-request-id, when it sent one (clients may reuse it; routers before it existed sent it as requestId).",
+      ),
     tenant: z.string().min(1).describe("Tenant object name (slug)."),
     credential: CredentialSchema.optional().describe(
       'The caller: {type: "apiKey", id} or {type: "jwt", subject, issuer?}.',

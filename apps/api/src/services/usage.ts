@@ -18,14 +18,53 @@ export function outcomeOf(statusCode: number): UsageEvent["outcome"] {
 
 export type GroupBy = "day" | "model" | "apiKey";
 
+/** Where ingest reports events it stores with a gap instead of dropping them. */
+export interface UsageIngestReporter {
+  log: { warn(obj: object, msg: string): void };
+  /** Counts events naming a cluster that is not registered (stored with no cluster). */
+  unknownCluster: { inc(labels: { cluster: string }): void };
+}
+
+/**
+ * How long a cluster name found unregistered stays so before it is looked up (and warned about)
+ * again: a misconfigured router must cost neither a query nor a log line per event, and a cluster
+ * registered later is picked up soon.
+ */
+const UNKNOWN_CLUSTER_RECHECK_MS = 10_000;
+
 export function usageService(deps: {
   repos: Repositories;
   pricing: PricingStore;
   audit: AuditService;
+  reporter?: UsageIngestReporter | undefined;
 }) {
-  const { repos, pricing, audit } = deps;
+  const { repos, pricing, audit, reporter } = deps;
   const tenantIds = new Map<string, string>();
   const clusterIds = new Map<string, string>();
+  /** Unregistered cluster names → when they were last looked up (and warned about). */
+  const unknownClusters = new Map<string, number>();
+
+  /** The cluster's id, or null (counted, and warned about once per recheck) when unregistered. */
+  async function clusterIdOf(cluster: string, requestId: string): Promise<string | null> {
+    const known = clusterIds.get(cluster);
+    if (known !== undefined) return known;
+    const checked = unknownClusters.get(cluster);
+    if (checked === undefined || Date.now() - checked >= UNKNOWN_CLUSTER_RECHECK_MS) {
+      const id = (await repos.clusters.findByName(cluster))?.id;
+      if (id !== undefined) {
+        unknownClusters.delete(cluster);
+        clusterIds.set(cluster, id);
+        return id;
+      }
+      unknownClusters.set(cluster, Date.now());
+      reporter?.log.warn(
+        { cluster, requestId },
+        "usage event names a cluster that is not registered; storing it without a cluster",
+      );
+    }
+    reporter?.unknownCluster.inc({ cluster });
+    return null;
+  }
 
   return {
     /** Returns "ingested" | "duplicate" | "rejected" (unknown tenant or key: logged, acked). */
@@ -56,14 +95,11 @@ export function usageService(deps: {
         // The router verified the token against its JWKS; a subject has no row of its own here.
         caller = { apiKeyId: null, subject: c.subject, issuer: c.issuer ?? null };
       }
-      let clusterId: string | null = null;
-      if (e.cluster) {
-        clusterId =
-          clusterIds.get(e.cluster) ?? (await repos.clusters.findByName(e.cluster))?.id ?? null;
-        if (clusterId) clusterIds.set(e.cluster, clusterId);
-      }
+      // Never drop usage over a cluster name: the record is stored without one (and reported).
+      const clusterId = e.cluster ? await clusterIdOf(e.cluster, e.requestId) : null;
       const inserted = await repos.usage.ingest({
         requestId: e.requestId,
+        clientRequestId: e.clientRequestId ?? null,
         tenantId,
         ...caller,
         model: e.model,

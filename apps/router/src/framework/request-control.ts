@@ -59,7 +59,16 @@ export interface Admitter {
 }
 
 export interface UsageRecord {
+  /**
+   * The router's id for the request, unique per request: usage ingest is idempotent by it, so it
+   * must never be the client's x-request-id, which clients may reuse. It is the x-request-id the
+   * router sent upstream when the client sent none.
+   */
   readonly requestId: string;
+  /** The client's x-request-id (at most 128 characters), for correlation; null if none was sent. */
+  readonly clientRequestId: string | null;
+  /** When the request arrived (epoch ms, router clock); it ended durationMs later. */
+  readonly startedAt: number;
   /** Set when an admitter identified the caller (tenancy). */
   readonly tenant: string | null;
   readonly apiKey: string | null;

@@ -2,11 +2,12 @@
 // model rewrite and usage injection → eligibility (healthy endpoints) → schedule → proxy with
 // fallback to the next-best endpoint (or PD pair) until bytes reach the client → metrics, access log,
 // usage hooks.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Endpoint } from "../framework/endpoint.ts";
 import type { ApiKind } from "../framework/request.ts";
+import type { UsageRecord } from "../framework/request-control.ts";
 import type { EndpointState } from "../endpoints/pool.ts";
 import { connectorFor } from "../pd/connectors.ts";
 import type { PdContext, PdPair } from "../pd/connectors.ts";
@@ -427,6 +428,14 @@ function statusText(s: number): string {
   return t;
 }
 
+/** The API stores at most this much of a client's x-request-id (usage_records.client_request_id). */
+const CLIENT_REQUEST_ID_MAX = 128;
+
+function clientRequestIdOf(headers: IncomingHttpHeaders): string | null {
+  const rid = headers["x-request-id"];
+  return typeof rid === "string" && rid !== "" ? rid.slice(0, CLIENT_REQUEST_ID_MAX) : null;
+}
+
 function finish(router: Router, st: RequestState): void {
   const now = performance.now();
   const status = st.status || (st.clientGone ? 499 : 0);
@@ -486,8 +495,13 @@ function finish(router: Router, st: RequestState): void {
     duration_response_processing: round(st.tHeaders ? now - st.tHeaders : 0),
   });
   if (router.usageHooks !== null && (st.serverName !== null || st.tenant !== null)) {
-    const rec = {
-      requestId: st.requestId,
+    const clientRequestId = clientRequestIdOf(st.headers);
+    const rec: UsageRecord = {
+      // A client's x-request-id may repeat, so it never keys usage; without one, st.requestId is
+      // the fresh UUID the router made when the request arrived.
+      requestId: clientRequestId === null ? st.requestId : crypto.randomUUID(),
+      clientRequestId,
+      startedAt: st.startedAt,
       tenant: st.tenant,
       apiKey: st.apiKey,
       credential: st.admissions?.find((a) => a.credential != null)?.credential ?? null,

@@ -333,6 +333,7 @@ export class Tenancy {
     const c = r.credential;
     this.usage.push({
       requestId: r.requestId,
+      ...(r.clientRequestId !== null ? { clientRequestId: r.clientRequestId } : {}),
       tenant: r.tenant,
       credential: c,
       // For APIs older than `credential` (they ingest API-key events by this field).
@@ -348,7 +349,8 @@ export class Tenancy {
       ...(r.ttftMs !== null ? { ttftMs: Math.round(r.ttftMs) } : {}),
       durationMs: Math.round(r.durationMs),
       statusCode: r.statusCode >= 100 && r.statusCode <= 599 ? r.statusCode : 599,
-      occurredAt: new Date(this.#now()).toISOString(),
+      // The request's start, as the API documents and stores it (not when the record was made).
+      occurredAt: new Date(r.startedAt).toISOString(),
     });
   }
 

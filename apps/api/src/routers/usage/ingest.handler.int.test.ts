@@ -45,19 +45,20 @@ const event = (requestId: string, extra: Record<string, unknown>) => ({
   ...extra,
 });
 
+/** A new tenant with one API key (for all models). */
+async function tenantWithKey(slug: string) {
+  const created = await t.services.tenants.create({ actor: null }, { slug, name: slug });
+  const { key } = await t.services.keys.create(
+    { actor: null },
+    { tenantId: created.id, name: "k", models: [] },
+  );
+  return { tenant: { id: created.id, slug: created.slug }, keyId: key.id };
+}
+
 beforeAll(async () => {
   t = await createTestApp();
   admin = (await t.user("ADMIN")).token;
-  const created = await t.services.tenants.create(
-    { actor: null },
-    { slug: unique("usage"), name: "Usage" },
-  );
-  tenant = { id: created.id, slug: created.slug };
-  const { key } = await t.services.keys.create(
-    { actor: null },
-    { tenantId: tenant.id, name: "k", models: [] },
-  );
-  keyId = key.id;
+  ({ tenant, keyId } = await tenantWithKey(unique("usage")));
   clusterName = unique("usage");
   const reg = await t.call("POST", "/v1/clusters", admin, {
     name: clusterName,
@@ -263,5 +264,83 @@ describe("usage ingest by credential", () => {
       0,
     );
     expect(Math.round(requests)).toBe(5);
+  });
+});
+
+describe("usage ingest: request identity and unregistered clusters", () => {
+  let other: { id: string; slug: string };
+  let otherKey: string;
+  beforeAll(async () => {
+    ({ tenant: other, keyId: otherKey } = await tenantWithKey(unique("usage-ids")));
+  });
+
+  /** An event of `other`, off every registered cluster (metrics.serving above stays exact). */
+  const ev = (requestId: string, extra: Record<string, unknown> = {}) => ({
+    ...event(requestId, { credential: { type: "apiKey", id: otherKey }, cluster: undefined }),
+    tenant: other.slug,
+    ...extra,
+  });
+  const recent = async () => {
+    const res = await t.call("GET", `/v1/tenants/${other.id}/usage/requests?limit=50`, admin);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<{ requestId: string; clientRequestId: string | null; clusterId: string }[]>();
+  };
+
+  it("meters two requests that reuse one x-request-id; a redelivered event stays one", async () => {
+    const [a, b, old] = [unique("router"), unique("router"), unique("old-router")];
+    const r = await post([
+      ev(a, { clientRequestId: "client-reused" }),
+      ev(b, { clientRequestId: "client-reused" }),
+      // A router from before clientRequestId: the client's id was the requestId.
+      ev(old),
+      // The same event again (stream redelivery or a spool replay) is not metered twice.
+      ev(a, { clientRequestId: "client-reused" }),
+    ]);
+    expect(r).toMatchObject({ ingested: 3, duplicate: 1, rejected: 0 });
+    const rows = await recent();
+    expect(rows).toHaveLength(3);
+    expect(
+      rows
+        .filter((x) => x.clientRequestId === "client-reused")
+        .map((x) => x.requestId)
+        .sort(),
+    ).toEqual([a, b].sort());
+    expect(rows.find((x) => x.requestId === old)?.clientRequestId).toBeNull();
+    const day = new Date(now).toISOString().slice(0, 10);
+    const s = await t.call(
+      "GET",
+      `/v1/tenants/${other.id}/usage?from=${day}&to=${day}&groupBy=model`,
+      admin,
+    );
+    expect(s.statusCode, s.body).toBe(200);
+    expect(s.json<{ totals: { requests: number } }>().totals.requests).toBe(3);
+  });
+
+  it("rejects an over-long clientRequestId by name", async () => {
+    const r = await post([ev(unique("router"), { clientRequestId: "x".repeat(129) })]);
+    expect(r.rejected).toBe(1);
+    expect(r.rejectedEvents[0]?.reason).toContain("clientRequestId");
+  });
+
+  it("stores an event naming an unregistered cluster, warns with the name and counts it", async () => {
+    const nowhere = unique("unregistered");
+    const [a, b] = [unique("router"), unique("router")];
+    const r = await post([ev(a, { cluster: nowhere }), ev(b, { cluster: nowhere })]);
+    expect(r).toMatchObject({ ingested: 2, rejected: 0 });
+    const rows = (await recent()).filter((x) => x.requestId === a || x.requestId === b);
+    expect(rows.map((x) => x.clusterId)).toEqual([null, null]);
+    const warnings = t.logs.filter((l) => l.includes(nowhere));
+    // One warning per name and recheck interval, not one per event.
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] ?? "{}")).toMatchObject({
+      level: 40,
+      cluster: nowhere,
+      requestId: a,
+      msg: expect.stringContaining("not registered") as unknown,
+    });
+    const metrics = await t.metrics.registry.getSingleMetricAsString(
+      "tessera_api_usage_unknown_cluster_total",
+    );
+    expect(metrics).toContain(`tessera_api_usage_unknown_cluster_total{cluster="${nowhere}"} 2`);
   });
 });

@@ -15,7 +15,10 @@ import type { Credential } from "../../framework/request-control.ts";
  * have none (older APIs rejected their "jwt:<sub>" ids anyway).
  */
 export interface UsageEvent {
+  /** The router's id for the request, the API's idempotency key; the spool keeps it for replays. */
   requestId: string;
+  /** The client's x-request-id, if it sent one (clients may reuse it, so it keys nothing). */
+  clientRequestId?: string;
   tenant: string;
   credential: Credential;
   apiKeyId?: string;
@@ -32,6 +35,7 @@ export interface UsageEvent {
   ttftMs?: number;
   durationMs: number;
   statusCode: number;
+  /** When the request arrived (ISO 8601); it ended durationMs later. */
   occurredAt: string;
 }
 
