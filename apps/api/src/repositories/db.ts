@@ -10,6 +10,11 @@ export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && "code" in e && e.code === "P2002";
 }
 
+/** Prisma foreign-key violation (P2003): the row names a parent that no longer exists. */
+export function isForeignKeyViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && "code" in e && e.code === "P2003";
+}
+
 /** BigInt columns as JSON-safe numbers (token counts stay far below 2^53). */
 export const num = (v: bigint | number | null | undefined): number | null =>
   v === null || v === undefined ? null : Number(v);

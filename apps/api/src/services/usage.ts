@@ -1,4 +1,5 @@
 // Usage: idempotent ingest of router events, rollups by tenant/key/model/day, showback.
+import { isForeignKeyViolation } from "../repositories/db.ts";
 import type { Repositories } from "../repositories/index.ts";
 import type { UsageEvent } from "../repositories/usage.ts";
 import type { AuditService, Caller } from "./audit.ts";
@@ -97,7 +98,7 @@ export function usageService(deps: {
       }
       // Never drop usage over a cluster name: the record is stored without one (and reported).
       const clusterId = e.cluster ? await clusterIdOf(e.cluster, e.requestId) : null;
-      const inserted = await repos.usage.ingest({
+      const record: UsageEvent = {
         requestId: e.requestId,
         clientRequestId: e.clientRequestId ?? null,
         tenantId,
@@ -115,7 +116,19 @@ export function usageService(deps: {
         statusCode: e.statusCode,
         outcome: outcomeOf(e.statusCode),
         occurredAt: new Date(e.occurredAt),
-      });
+      };
+      let inserted: boolean;
+      try {
+        inserted = await repos.usage.ingest(record);
+      } catch (err) {
+        // The cached id belongs to a cluster removed since: without this the stream would retry
+        // the entry forever. Look the name up again and store the record with what it finds.
+        if (!e.cluster || clusterId === null || !isForeignKeyViolation(err)) throw err;
+        clusterIds.delete(e.cluster);
+        unknownClusters.delete(e.cluster);
+        const fresh = await clusterIdOf(e.cluster, e.requestId);
+        inserted = await repos.usage.ingest({ ...record, clusterId: fresh });
+      }
       return { result: inserted ? "ingested" : "duplicate" };
     },
 

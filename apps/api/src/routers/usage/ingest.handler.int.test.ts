@@ -343,4 +343,24 @@ describe("usage ingest: request identity and unregistered clusters", () => {
     );
     expect(metrics).toContain(`tessera_api_usage_unknown_cluster_total{cluster="${nowhere}"} 2`);
   });
+
+  it("keeps metering a cluster's traffic after the cluster is removed from the API", async () => {
+    const name = unique("removed");
+    const reg = await t.call("POST", "/v1/clusters", admin, {
+      name,
+      kubeconfig: fakeKubeconfig(),
+      allowUnreachable: true,
+    });
+    expect(reg.statusCode, reg.body).toBe(200);
+    const id = reg.json<{ id: string }>().id;
+    const [a, b] = [unique("router"), unique("router")];
+    // The first event caches the cluster's id; after removal that id names no row.
+    expect(await post([ev(a, { cluster: name })])).toMatchObject({ ingested: 1 });
+    const del = await t.call("DELETE", `/v1/clusters/${id}?confirm=${name}`, admin);
+    expect(del.statusCode, del.body).toBe(200);
+    expect(await post([ev(b, { cluster: name })])).toMatchObject({ ingested: 1, rejected: 0 });
+    const rows = (await recent()).filter((x) => x.requestId === a || x.requestId === b);
+    // onDelete SetNull clears the first record's cluster too.
+    expect(rows.map((x) => x.clusterId)).toEqual([null, null]);
+  });
 });
