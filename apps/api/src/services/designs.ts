@@ -9,6 +9,58 @@ import type { Manifest } from "./deployments.ts";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
+// Kubernetes label syntax (apimachinery IsQualifiedName / IsValidLabelValue): a key is an optional
+// DNS-subdomain prefix and "/", then a name; a value is empty or a name.
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const NAME_CHARS = "alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric";
+/** The label the render puts on every pod so the ModelServer can pair prefill and decode pods. */
+const PD_ROLE_LABEL = "tessera.io/pd-role";
+const MAX_POD_LABELS = 64;
+
+/** Why `key` is not a Kubernetes label key, or undefined when it is one. */
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf("/");
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined) {
+    if (name.includes("/")) return 'must have at most one "/" (prefix/name)';
+    if (prefix === "") return "prefix must not be empty";
+    if (prefix.length > 253) return "prefix must be at most 253 characters";
+    if (!DNS_SUBDOMAIN.test(prefix))
+      return "prefix must be a DNS subdomain (lower-case alphanumerics, '-' or '.')";
+  }
+  if (name === "") return "name must not be empty";
+  if (name.length > 63) return "name must be at most 63 characters";
+  if (!LABEL_NAME.test(name)) return `name must consist of ${NAME_CHARS}`;
+  // Set on every pod by the render (pd-role) or the controller (modelserving.volcano.sh/*, which
+  // overwrites template labels); a design's own value would be dropped without a word.
+  if (key === PD_ROLE_LABEL) return "is set by Tessera from the role kind";
+  if (prefix === "modelserving.volcano.sh")
+    return "is set on every pod by the ModelServing controller";
+  return undefined;
+}
+
+/** Why `value` is not a Kubernetes label value, or undefined when it is one. */
+function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return "must be at most 63 characters";
+  if (value !== "" && !LABEL_NAME.test(value)) return `must be empty or consist of ${NAME_CHARS}`;
+  return undefined;
+}
+
+const PodLabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+  const entries = Object.entries(labels);
+  if (entries.length > MAX_POD_LABELS)
+    ctx.addIssue({ code: "custom", message: `must have at most ${MAX_POD_LABELS} labels` });
+  for (const [key, value] of entries) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) ctx.addIssue({ code: "custom", path: [key], message: `key ${keyProblem}` });
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem)
+      ctx.addIssue({ code: "custom", path: [key], message: `value ${valueProblem}` });
+  }
+});
+
 export const DesignRoleSchema = z.strictObject({
   name: z.string().min(1).max(12).regex(DNS_LABEL, "must be a DNS-1035 label"),
   /** prefill / decode roles are paired by the router (PD disaggregation); mixed does both. */
@@ -19,6 +71,17 @@ export const DesignRoleSchema = z.strictObject({
   gpusPerPod: z.int().min(0).max(16).default(1),
   /** Gang minimum for this role (relaxed gang); absent = all replicas (strict gang). */
   minReplicas: z.int().min(0).optional(),
+  // Fields added after designs were first saved (workerReplicas, podLabels, routing) are optional
+  // without a zod default: absent means the behaviour from before they existed, so a stored spec
+  // parses (and hashes) exactly as it did — an old version loads unchanged, re-saving it is no-op.
+  workerReplicas: z
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .describe(
+      "Worker pods per role replica (besides the entry pod). Default: TP×PP ÷ gpusPerPod − 1.",
+    ),
 });
 
 export const TopologyPolicySchema = z.strictObject({
@@ -42,6 +105,14 @@ export const DesignSpecSchema = z
     servingGroups: z.int().min(0).max(1000).default(1),
     roles: z.array(DesignRoleSchema).min(1).max(8),
     gang: z.enum(["strict", "relaxed", "none"]).default("strict"),
+    // See workerReplicas on why these have no zod default.
+    podLabels: PodLabelsSchema.optional().describe(
+      "Extra labels on every pod (e.g. tessera.io/engine=sim: simulated engines on local clusters).",
+    ),
+    routing: z
+      .boolean()
+      .optional()
+      .describe("Render a ModelServer and ModelRoute for the router. Default: true."),
     networkTopology: z
       .strictObject({
         group: TopologyPolicySchema.optional(),
@@ -72,7 +143,8 @@ export const DesignSpecSchema = z
         });
       names.add(r.name);
       const gpus = r.tensorParallel * r.pipelineParallel;
-      if (r.gpusPerPod > 0 && gpus % r.gpusPerPod !== 0) {
+      // Only a derived worker count needs whole pods; an explicit one is the designer's choice.
+      if (r.workerReplicas === undefined && r.gpusPerPod > 0 && gpus % r.gpusPerPod !== 0) {
         ctx.addIssue({
           code: "custom",
           path: ["roles", i, "gpusPerPod"],
@@ -104,17 +176,22 @@ const DEFAULT_IMAGE = {
 } as const;
 const ENGINE_PORT = { vLLM: 8000, SGLang: 30000 } as const;
 
-/** Pods per role replica: TP×PP GPUs split into pods of gpusPerPod (entry + workers). */
+/** Pods per role replica (entry + workers): as given, or TP×PP GPUs split into pods of gpusPerPod. */
 export const podsPerReplica = (r: z.output<typeof DesignRoleSchema>): number =>
-  r.gpusPerPod === 0 ? 1 : Math.max(1, (r.tensorParallel * r.pipelineParallel) / r.gpusPerPod);
+  r.workerReplicas !== undefined
+    ? 1 + r.workerReplicas
+    : r.gpusPerPod === 0
+      ? 1
+      : Math.max(1, (r.tensorParallel * r.pipelineParallel) / r.gpusPerPod);
 
-/** Renders a design to Kthena objects: ModelServing, ModelServer, ModelRoute (+ AutoscalingPolicy). */
+/** Renders a design to Kthena objects: ModelServing, ModelServer + ModelRoute (unless routing is
+ * false) and AutoscalingPolicy (with autoscaling). */
 export function renderDesign(spec: DesignSpec): Manifest[] {
   const image = spec.image ?? DEFAULT_IMAGE[spec.engine];
   const port = ENGINE_PORT[spec.engine];
   const pd = spec.roles.some((r) => r.kind === "prefill");
   const podTemplate = (r: z.output<typeof DesignRoleSchema>, entry: boolean) => ({
-    metadata: { labels: { "tessera.io/pd-role": r.kind } },
+    metadata: { labels: { ...spec.podLabels, [PD_ROLE_LABEL]: r.kind } },
     spec: {
       containers: [
         {
@@ -191,8 +268,8 @@ export function renderDesign(spec: DesignSpec): Manifest[] {
           ? {
               pdGroup: {
                 groupKey: "modelserving.volcano.sh/group-name",
-                prefillLabels: { "tessera.io/pd-role": "prefill" },
-                decodeLabels: { "tessera.io/pd-role": "decode" },
+                prefillLabels: { [PD_ROLE_LABEL]: "prefill" },
+                decodeLabels: { [PD_ROLE_LABEL]: "decode" },
               },
             }
           : {}),
@@ -209,7 +286,7 @@ export function renderDesign(spec: DesignSpec): Manifest[] {
       rules: [{ name: "default", targetModels: [{ modelServerName: spec.name }] }],
     },
   };
-  const out = [modelServing, modelServer, modelRoute];
+  const out = spec.routing === false ? [modelServing] : [modelServing, modelServer, modelRoute];
   if (spec.autoscaling) {
     out.push({
       apiVersion: WORKLOAD_API_VERSION,

@@ -71,4 +71,47 @@ describe("topology designs", () => {
     const audit = await t.services.audit.list({ action: "design.save", limit: 50 });
     expect(audit.filter((a) => a.targetId === v1.design.id)).toHaveLength(2);
   });
+
+  it("keeps pod labels, an explicit worker count and routing off through PostgreSQL", async () => {
+    const input = saveDesign.input.parse({
+      name: unique("design"),
+      spec: {
+        name: "sim-decode",
+        model: "llama",
+        engine: "vLLM",
+        routing: false,
+        podLabels: { "tessera.io/engine": "sim" },
+        roles: [
+          {
+            name: "decode",
+            kind: "mixed",
+            replicas: 1,
+            tensorParallel: 4,
+            gpusPerPod: 4,
+            workerReplicas: 2,
+          },
+        ],
+      },
+    });
+    const saved = await saveDesign.handler({ ctx, input });
+    const got = await getDesign.handler({ ctx, input: { designId: saved.design.id } });
+    expect(got.spec).toEqual(input.spec);
+    const again = await saveDesign.handler({ ctx, input: { name: input.name, spec: got.spec } });
+    expect([again.version, again.created]).toEqual([1, false]);
+    const rendered = await renderDesign.handler({ ctx, input: { designId: saved.design.id } });
+    expect(rendered.issues).toEqual([]);
+    expect(rendered.manifests.map((m) => m.kind)).toEqual(["ModelServing"]);
+    const role = (
+      rendered.manifests[0]?.spec as {
+        template: {
+          roles: { workerReplicas: number; workerTemplate: { metadata: { labels: object } } }[];
+        };
+      }
+    ).template.roles[0];
+    expect(role?.workerReplicas).toBe(2);
+    expect(role?.workerTemplate.metadata.labels).toEqual({
+      "tessera.io/engine": "sim",
+      "tessera.io/pd-role": "mixed",
+    });
+  });
 });

@@ -1,7 +1,7 @@
 "use client";
 // Saving and loading designs through the API (`topologies.save` appends a version when the spec
-// changed; `topologies.list` / `topologies.get` load the latest or an older version). Anything the
-// API's design spec cannot hold is listed next to the Save button before saving.
+// changed; `topologies.list` / `topologies.get` load the latest or an older version). The saved spec
+// holds everything the form shows (design-spec.ts); what a load cannot show is noted after loading.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorState } from "~/components/states";
@@ -26,7 +26,7 @@ export function SavedDesigns({
   const [chosen, setChosen] = useState("");
   const [note, setNote] = useState("");
   const [loadNotes, setLoadNotes] = useState<string[]>([]);
-  const { spec, notKept } = toSpec(design, carried);
+  const spec = toSpec(design, carried);
   const save = useMutation(
     trpc.topologies.save.mutationOptions({
       onSuccess: () => {
@@ -102,15 +102,6 @@ export function SavedDesigns({
           Save as “{design.name}”
         </button>
       </div>
-      {notKept.length ? (
-        <ul className="issues" style={{ marginTop: 8 }} aria-label="Not kept when saved">
-          {notKept.map((n) => (
-            <li key={n} className="warn">
-              Not kept by a save: {n}
-            </li>
-          ))}
-        </ul>
-      ) : null}
       {save.error ? <ErrorState error={describeError(save.error)} /> : null}
       {save.data ? (
         <p className="small" role="status" data-testid="save-result">

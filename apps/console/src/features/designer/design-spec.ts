@@ -1,9 +1,10 @@
-// The designer's state ↔ the API's saved design spec (`topologies.save` / `topologies.get`). The
-// two differ: the API derives workers per replica from TP×PP ÷ GPUs per pod and always renders a
-// ModelServer and ModelRoute, and it has no pod labels; it knows fields the designer does not edit
-// (modelUri, autoscaling, gang "none"). `toSpec` lists what a save would not keep, so the page can
-// say so before saving instead of dropping it silently; `fromSpec` keeps the fields the designer
-// does not edit so a load-then-save round trip does not lose them.
+// The designer's state ↔ the API's saved design spec (`topologies.save` / `topologies.get`). A save
+// keeps everything the designer shows: pod labels, a worker count per role (sent only when it differs
+// from the TP×PP ÷ GPUs per pod the API derives) and routing off. Values equal to the API's defaults
+// are left out so an unchanged design saves the same spec as before those fields existed (the API
+// then reports "no change" instead of a new version). The spec also holds fields the designer does
+// not edit (modelUri, autoscaling, gang "none", a role kind its name does not imply): `fromSpec`
+// carries the first two through a load-then-save and notes the others on load.
 import type { DesignSpec } from "~/lib/api-types";
 import type { Design, RoleDesign } from "./model";
 
@@ -13,31 +14,21 @@ export type CarriedFields = Pick<DesignSpec, "modelUri" | "autoscaling">;
 const kindOf = (name: string): DesignSpec["roles"][number]["kind"] =>
   name.startsWith("prefill") ? "prefill" : name.startsWith("decode") ? "decode" : "mixed";
 
-/** Workers per role replica as the API renders them (entry pod + workers = TP×PP ÷ GPUs per pod). */
+/** Workers per role replica as the API derives them (entry pod + workers = TP×PP ÷ GPUs per pod). */
 export const derivedWorkers = (
   r: Pick<RoleDesign, "tensorParallel" | "pipelineParallel" | "gpusPerPod">,
 ) =>
   r.gpusPerPod === 0 ? 0 : Math.max(1, (r.tensorParallel * r.pipelineParallel) / r.gpusPerPod) - 1;
 
-export function toSpec(
-  d: Design,
-  carried: CarriedFields = {},
-): { spec: DesignSpec; notKept: string[] } {
+/** The gang minimum the designer renders for a relaxed role (`buildManifests`). */
+const gangMin = (r: RoleDesign) => Math.min(r.minReplicas ?? 1, r.replicas);
+
+export function toSpec(d: Design, carried: CarriedFields = {}): DesignSpec {
   const policy = (tier: number | undefined) =>
     tier === undefined ? undefined : { mode: d.topologyMode, highestTierAllowed: tier };
   const group = policy(d.groupTier);
   const role = policy(d.roleTier);
-  const notKept: string[] = [];
-  for (const r of d.roles) {
-    const derived = derivedWorkers(r);
-    if (r.workerReplicas !== derived)
-      notKept.push(
-        `role ${r.name}: ${r.workerReplicas} workers per replica (the API derives ${derived} from TP×PP ÷ GPUs per pod)`,
-      );
-  }
-  if (!d.routing) notKept.push("no ModelServer/ModelRoute (the API always renders them)");
-  for (const [k, v] of Object.entries(d.podLabels)) notKept.push(`pod label ${k}=${v}`);
-  const spec: DesignSpec = {
+  return {
     name: d.name,
     namespace: d.namespace,
     model: d.model,
@@ -52,17 +43,18 @@ export function toSpec(
       tensorParallel: r.tensorParallel,
       pipelineParallel: r.pipelineParallel,
       gpusPerPod: r.gpusPerPod,
-      ...(d.gang === "relaxed" && r.minReplicas !== undefined
-        ? { minReplicas: r.minReplicas }
-        : {}),
+      ...(r.workerReplicas !== derivedWorkers(r) ? { workerReplicas: r.workerReplicas } : {}),
+      // Relaxed: the minimum the designer shows and renders (the API's own default is all replicas).
+      ...(d.gang === "relaxed" ? { minReplicas: gangMin(r) } : {}),
     })),
     ...(group || role
       ? { networkTopology: { ...(group ? { group } : {}), ...(role ? { role } : {}) } }
       : {}),
+    ...(Object.keys(d.podLabels).length ? { podLabels: { ...d.podLabels } } : {}),
+    ...(d.routing ? {} : { routing: false }),
     ...(carried.modelUri !== undefined ? { modelUri: carried.modelUri } : {}),
     ...(carried.autoscaling !== undefined ? { autoscaling: carried.autoscaling } : {}),
   };
-  return { spec, notKept };
 }
 
 export function fromSpec(
@@ -75,6 +67,11 @@ export function fromSpec(
     notes.push(`group and role topology modes differ; the designer uses ${nt.group.mode} for both`);
   if (spec.gang === "none")
     notes.push('gang "none" is shown as strict (the designer has no gang-less mode)');
+  for (const r of spec.roles)
+    if (r.kind !== kindOf(r.name))
+      notes.push(
+        `role ${r.name} is ${r.kind} in the saved design; the designer takes the kind from the name (${kindOf(r.name)})`,
+      );
   const design: Design = {
     name: spec.name,
     namespace: spec.namespace ?? "default",
@@ -91,17 +88,22 @@ export function fromSpec(
       return {
         name: r.name,
         replicas: r.replicas,
-        workerReplicas: derivedWorkers(shape),
+        workerReplicas: r.workerReplicas ?? derivedWorkers(shape),
         ...shape,
-        ...(r.minReplicas !== undefined ? { minReplicas: r.minReplicas } : {}),
+        // A relaxed spec without a minimum renders all replicas; show that, not the form's 1.
+        ...(r.minReplicas !== undefined
+          ? { minReplicas: r.minReplicas }
+          : spec.gang === "relaxed"
+            ? { minReplicas: r.replicas }
+            : {}),
       };
     }),
     gang: spec.gang === "relaxed" ? "relaxed" : "strict",
     ...(nt?.group ? { groupTier: nt.group.highestTierAllowed } : {}),
     ...(nt?.role ? { roleTier: nt.role.highestTierAllowed } : {}),
     topologyMode: nt?.group?.mode ?? nt?.role?.mode ?? "hard",
-    routing: true,
-    podLabels: {},
+    routing: spec.routing ?? true,
+    podLabels: { ...spec.podLabels },
   };
   const carried: CarriedFields = {
     ...(spec.modelUri !== undefined ? { modelUri: spec.modelUri } : {}),
