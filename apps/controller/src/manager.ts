@@ -96,6 +96,7 @@ export class Manager {
       }
     | undefined;
   private readonly asStarted = new Set<string>();
+  private readonly asClaimed = new Set<string>();
   private readonly lastSeen = new Map<string, string>();
 
   constructor(o: ManagerOptions) {
@@ -277,7 +278,10 @@ export class Manager {
   private async startAutoscalerInformers(): Promise<void> {
     const inf = this.asInformers;
     if (!inf) return;
-    const pending = Object.values(inf).filter((i) => !this.asStarted.has(i.name));
+    // Claimed before the probe, so a poll that fires while one is still in flight does not start
+    // (and register) the same informer twice.
+    const pending = Object.values(inf).filter((i) => !this.asClaimed.has(i.name));
+    for (const i of pending) this.asClaimed.add(i.name);
     await Promise.all(
       pending.map(async (i) => {
         const kind =
@@ -297,6 +301,7 @@ export class Manager {
             },
           );
         } catch {
+          this.asClaimed.delete(i.name);
           return; // not served (yet); probed again with the PodGroup CRD check
         }
         this.asStarted.add(i.name);
@@ -335,8 +340,10 @@ export class Manager {
 
   /** Starts informers and waits for their first list (also on standbys, so a takeover is instant). */
   async startInformers(): Promise<void> {
-    await this.ensurePodGroupInformer();
+    // The PodGroup informer (when Volcano is there) starts itself; starting it again here used to
+    // abort its first watch and leave two ListWatch runs aborting each other's watches for good.
     await Promise.all(this.informers.map((i) => i.start()));
+    await this.ensurePodGroupInformer();
     await this.startAutoscalerInformers();
     const poll = (this.o.podGroupPollSeconds ?? 30) * 1000;
     this.pollTimer = setInterval(() => {

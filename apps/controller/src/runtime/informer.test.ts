@@ -1,6 +1,6 @@
 // The hardened informer against a tiny fake apiserver (plain HTTP): a failing list is retried with
 // backoff instead of killing the process, events reach handlers, the per-owner index follows them,
-// and resync replays the cache.
+// resync replays the cache, and starting a running informer again does not start a second watch.
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -107,6 +107,37 @@ describe("Informer", () => {
     expect(readiness({ informers: () => [inf], staleAfterSeconds: 1 }).problems[0]).toMatch(
       /^informer pods stale for/,
     );
+    await inf.stop();
+  });
+});
+
+describe("Informer.start", () => {
+  it("is a no-op while running: one list, one watch, no restarts", async () => {
+    let lists = 0;
+    let watches = 0;
+    const client = await fakeApiserver((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      if (url.searchParams.get("watch") === "true") {
+        watches++;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.flushHeaders();
+        return;
+      }
+      lists++;
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ kind: "PodList", metadata: { resourceVersion: "10" }, items: [] }));
+    });
+    const inf = new Informer<KubeObject>(client, { name: "pods", path: "/api/v1/pods" });
+    await inf.start();
+    await inf.start();
+    await waitUntil(() => watches > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect({ lists, watches, restarts: inf.restarts }).toEqual({
+      lists: 1,
+      watches: 1,
+      restarts: 0,
+    });
     await inf.stop();
   });
 });

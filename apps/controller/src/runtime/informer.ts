@@ -3,6 +3,10 @@
 // This wrapper restarts it with jittered, capped backoff, replays every cached object on a periodic
 // resync (so a missed event can only delay a reconcile, never lose it), and records when it last
 // heard from the apiserver so /readyz can report staleness instead of the process exiting.
+//
+// Watches end all the time without anything being wrong: the apiserver closes them at their
+// timeout, and client-node aborts one that was idle for 30 s. ListWatch resumes both from the last
+// resourceVersion on its own, so only what reaches its `error` event is a failure worth a warning.
 import { ListWatch, Watch } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "pino";
@@ -18,6 +22,8 @@ export interface InformerOptions {
   /** Collection path, e.g. /api/v1/pods. */
   path: string;
   labelSelector?: string;
+  /** Asks the apiserver to end each watch after this long (it resumes from its resourceVersion); apiserver default when unset. */
+  watchTimeoutSeconds?: number;
   resyncMs?: number;
   backoff?: { baseMs: number; maxMs: number };
   log?: Logger;
@@ -33,6 +39,8 @@ export class Informer<T extends KubeObject> {
   private resyncTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** One ListWatch run at a time: a second `lw.start()` aborts the running watch, whose end then looks like a failure. */
+  private running = false;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   /** performance.now() of the last list, event or (re)connect. */
@@ -67,7 +75,7 @@ export class Informer<T extends KubeObject> {
     };
     this.lw = new ListWatch<KubernetesObject>(
       opts.path,
-      new Watch(client.kc),
+      timedWatch(client, opts.watchTimeoutSeconds),
       listFn,
       false,
       opts.labelSelector,
@@ -116,7 +124,10 @@ export class Informer<T extends KubeObject> {
     this.handlers.push(handler);
   }
 
+  /** Starts watching and waits for the first list; calling it again while running only waits. */
   async start(): Promise<void> {
+    if (this.running) return this.waitForSync();
+    this.running = true;
     this.stopped = false;
     void this.lw.start().catch((e: unknown) => this.onError(e));
     const resync = this.opts.resyncMs ?? 0;
@@ -153,10 +164,21 @@ export class Informer<T extends KubeObject> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.running = false;
     clearInterval(this.resyncTimer);
     clearTimeout(this.restartTimer);
     await this.lw.stop();
   }
+}
+
+/** client-node's Watch, plus the apiserver-side `timeoutSeconds` when one is asked for. */
+function timedWatch(client: KubeClient, timeoutSeconds: number | undefined): Watch {
+  const watch = new Watch(client.kc);
+  if (timeoutSeconds === undefined) return watch;
+  const inner = watch.watch.bind(watch);
+  watch.watch = (path, query, callback, done) =>
+    inner(path, { ...query, timeoutSeconds }, callback, done);
+  return watch;
 }
 
 /**
