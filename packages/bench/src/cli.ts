@@ -27,7 +27,7 @@ benchmarks:
   kthena-http      the same at 1/8 scale through the real router process, next to DES (≈ 4 min)
   cache-pressure   llm-d high cache pressure ladder + staleness sweep (DES)
   overhead         router vs direct, nginx, HAProxy, node:http+undici (needs nginx, haproxy, redis-server)
-  router-cpu       scheduler CPU per request: kv-cache-aware tokenisation before/after, in process
+  router-cpu       router CPU per request before/after, in process: tokenisation, prefix index, SSE relay
   pd               prefill/decode deciders, benchmark-local decider models (DES)
   ratelimit        token rate-limit accuracy: 1/2/4 router processes on one redis-server (fake clock)`;
 

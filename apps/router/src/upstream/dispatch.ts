@@ -16,6 +16,7 @@ import type { AttemptFailure, SendOptions } from "./proxy.ts";
 import { CONNECT_FAILURE_COOLDOWN_MS, classifyError, clientHeaders } from "./proxy.ts";
 import type { UpstreamPools } from "./pools.ts";
 import { SseRelay, usageFromJson } from "./sse.ts";
+import type { SseSink } from "./sse.ts";
 
 const USAGE_CAPTURE_LIMIT = 4 * 1024 * 1024;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -30,7 +31,11 @@ function onPreciseTimeout(h: AttemptHandler): void {
   h.controller?.abort(new TimeoutError("upstream header timeout"));
 }
 
-class AttemptHandler implements Dispatcher.DispatchHandler {
+function flushSse(h: AttemptHandler): void {
+  h.flushSse();
+}
+
+class AttemptHandler implements Dispatcher.DispatchHandler, SseSink {
   readonly st: RequestState;
   readonly ep: EndpointState;
   readonly resolve: (r: AttemptFailure | null) => void;
@@ -45,6 +50,9 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   errChunks: Buffer[] | null = null;
   errSize = 0;
   sse: SseRelay | null = null;
+  /** SSE bytes relayed this tick, not yet written (see flushSse). */
+  readonly sseOut: Buffer[] = [];
+  sseFlushQueued = false;
   pending: Buffer | null = null;
   captured: Buffer[] | null = null;
   capturedSize = 0;
@@ -69,6 +77,38 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
         : new Error("client closed"),
     );
   };
+
+  // The handler is the SSE relay's sink: events are timed and charged at once, their bytes leave at
+  // the end of the tick (flushSse).
+  write(b: Buffer): void {
+    this.sseOut.push(b);
+    if (!this.sseFlushQueued) {
+      this.sseFlushQueued = true;
+      process.nextTick(flushSse, this);
+    }
+  }
+
+  onEvent(now: number): void {
+    this.st.onEvent(now);
+  }
+
+  /**
+   * Writes what the relay passed this tick as one buffer. Holding it to the end of the tick (never
+   * longer) lets a stream whose last bytes and end arrive in one read, as short streams do, leave
+   * with its chunked-encoding terminator in one write instead of two or three.
+   */
+  flushSse(): void {
+    this.sseFlushQueued = false;
+    const st = this.st;
+    const b = this.#takeSse();
+    if (b === null || st.res.writableEnded || st.res.destroyed) return;
+    st.write(b);
+    if (st.needDrain && this.controller !== null) {
+      st.needDrain = false;
+      this.controller.pause();
+      st.res.once("drain", this.onDrain);
+    }
+  }
 
   readonly onDrain = (): void => {
     this.controller?.resume();
@@ -117,7 +157,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     }
     const st = this.st;
     if (this.sse !== null) {
-      this.sse.push(chunk, st, performance.now());
+      this.sse.push(chunk, this, performance.now());
     } else {
       // Each chunk goes out when the next arrives; the last leaves with end() (one write for small JSON).
       if (this.pending !== null) st.write(this.pending);
@@ -150,10 +190,12 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     }
     const st = this.st;
     if (this.sse !== null) {
-      this.sse.end(st);
+      this.sse.end(this);
       st.usage = this.sse.usage;
       st.tEnd = performance.now();
-      st.res.end();
+      const rest = this.#takeSse();
+      if (rest !== null) st.res.end(rest);
+      else st.res.end();
     } else {
       if (this.captured !== null && (st.upstreamStatus ?? 0) < 300) {
         st.usage = usageFromJson(
@@ -172,6 +214,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
     this.#cleanup();
     if (this.committed) {
+      // What arrived before the failure still goes to the client before the caller cuts it.
+      if (this.sseOut.length > 0) this.flushSse();
       if (!this.settled) {
         this.settled = true;
         this.reject(err);
@@ -191,6 +235,15 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       headers: null,
       body: null,
     });
+  }
+
+  /** The SSE bytes held this tick as one buffer (null when none). */
+  #takeSse(): Buffer | null {
+    const out = this.sseOut;
+    if (out.length === 0) return null;
+    const b = out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
+    out.length = 0;
+    return b;
   }
 
   #cleanup(): void {

@@ -9,8 +9,20 @@
 // prompt per group + 256-token question, ≈ 17 KB) with the router's default KV block size (16) and
 // with Kthena's engine block size (128, where every prompt token is used, so only the cache helps);
 // and the same prompt sizes without any shared prefix (nothing to cache: the cost of chunking).
+//
+// Then two per-request paths the overhead benchmark exposed, each against the code it replaced (kept
+// below as the reference): the prefix-cache scorer's index (a Map of boxed 53-bit hashes before,
+// typed arrays now), run as the overhead flow with every score checked equal, and the SSE relay's
+// event scan (searches to the end of the chunk at every event before), output checked identical.
 import { countTokens, tokenize } from "@tessera/shared/tokens/tokenizer";
+import type { Endpoint } from "@tessera/router/framework/endpoint";
 import type { InferenceRequest } from "@tessera/router/framework/request";
+import { ep, handle } from "@tessera/router/plugins/testing";
+import { prefixCacheFactory } from "@tessera/router/plugins/scorer/prefix-cache/index";
+import type { PrefixCacheScorer } from "@tessera/router/plugins/scorer/prefix-cache/index";
+import { Cycle } from "@tessera/router/scheduling/cycle-context";
+import { SseRelay } from "@tessera/router/upstream/sse";
+import type { SseSink } from "@tessera/router/upstream/sse";
 import {
   localTokens,
   requestBlockHashes,
@@ -105,6 +117,223 @@ function after(req: InferenceRequest, s: Scenario, cache: PromptTokenCache): str
   );
 }
 
+// ---- Prefix-cache index and SSE relay: the router's code against the code it replaced. ----
+
+/** The prefix-cache LRU before the typed-array table: a Map in recency order (boxed 53-bit keys). */
+class MapBlockLru {
+  readonly map = new Map<number, number>();
+  readonly maxEntries: number;
+  tokens = 0;
+  constructor(maxEntries: number) {
+    this.maxEntries = maxEntries;
+  }
+  touch(hash: number, tokens: number): void {
+    const old = this.map.get(hash);
+    if (old !== undefined) {
+      this.map.delete(hash);
+      this.tokens -= old;
+    }
+    this.map.set(hash, tokens);
+    this.tokens += tokens;
+  }
+  evict(capacityTokens: number): void {
+    while (this.map.size > this.maxEntries || this.tokens > capacityTokens) {
+      const oldest = this.map.entries().next();
+      if (oldest.done === true) break;
+      this.map.delete(oldest.value[0]);
+      this.tokens -= oldest.value[1];
+    }
+  }
+}
+
+/** The scorer's score and record as they were: a has() per block, every record touching every block. */
+class MapPrefixIndex {
+  readonly byEndpoint = new Map<string, MapBlockLru>();
+  score(hs: Float64Array, eps: readonly Endpoint[], out: Float64Array): void {
+    for (let i = 0; i < eps.length; i++) {
+      const lru = this.byEndpoint.get((eps[i] as Endpoint).id);
+      if (lru === undefined) continue;
+      let m = 0;
+      while (m < hs.length && lru.map.has(hs[m] as number)) m++;
+      out[i] = m / hs.length;
+    }
+  }
+  record(
+    hs: Float64Array,
+    tailKey: number,
+    tailTokens: number,
+    blockTokens: number,
+    ep: Endpoint,
+    capacity: number,
+  ): void {
+    let lru = this.byEndpoint.get(ep.id);
+    if (lru === undefined) this.byEndpoint.set(ep.id, (lru = new MapBlockLru(50_000)));
+    if (capacity !== Infinity && tailTokens > 0) lru.touch(tailKey, tailTokens);
+    for (let i = hs.length - 1; i >= 0; i--) lru.touch(hs[i] as number, blockTokens);
+    lru.evict(capacity);
+  }
+}
+
+interface IndexScenario {
+  name: string;
+  prompts: string[];
+  /** kvCapacityTokens per endpoint (Infinity: unknown, only the entry bound). */
+  capacity: number;
+}
+
+/**
+ * The overhead benchmark's flow on four endpoints: 64 requests in flight; each is scored, sent to
+ * the best endpoint (ties: the first) and recorded there (recordOn: schedule), and the one sent 64
+ * requests earlier completes (the refresh on success). Block hashes are computed beforehand for both
+ * paths (the same function), so the figures are the index alone. Both paths must score identically.
+ */
+function indexRound(s: IndexScenario, blockSize: number, maxBlocks: number): [number, number] {
+  const eps = [0, 1, 2, 3].map((i) => ep({ id: `bench/up-${i}:8000` }));
+  const params = {
+    blockSize,
+    maxBlocks,
+    ...(s.capacity === Infinity ? {} : { kvCapacityTokens: s.capacity }),
+  };
+  const scorer = prefixCacheFactory("bench", params, handle()) as PrefixCacheScorer;
+  const old = new MapPrefixIndex();
+  const reqs = s.prompts.map(request);
+  const hs = reqs.map((r) => scorer.hashes(r));
+  const tails = s.prompts.map(
+    (p, i) => (p.length - (hs[i] as Float64Array).length * blockSize) / 4,
+  );
+  const outA = new Float64Array(eps.length);
+  const outB = new Float64Array(eps.length);
+  const chosen: Endpoint[] = [];
+  const cx = new Cycle("default", 0);
+  let tb = 0;
+  let ta = 0;
+  for (let i = 0; i < reqs.length; i++) {
+    const h = hs[i] as Float64Array;
+    const r = reqs[i] as InferenceRequest;
+    const done = i >= 64 ? i - 64 : -1;
+    outA.fill(0);
+    outB.fill(0);
+    let t = performance.now();
+    old.score(h, eps, outA);
+    tb += performance.now() - t;
+    t = performance.now();
+    scorer.score(cx, r, eps, outB);
+    ta += performance.now() - t;
+    let best = 0;
+    for (let j = 0; j < eps.length; j++) {
+      if (outA[j] !== outB[j])
+        throw new Error(`router-cpu: prefix scores differ for request ${i} (${s.name})`);
+      if ((outB[j] as number) > (outB[best] as number)) best = j;
+    }
+    const e = eps[best] as Endpoint;
+    chosen.push(e);
+    t = performance.now();
+    old.record(h, -(i + 1), tails[i] as number, blockSize / 4, e, s.capacity);
+    if (done >= 0)
+      old.record(
+        hs[done] as Float64Array,
+        -(done + 1),
+        tails[done] as number,
+        blockSize / 4,
+        chosen[done] as Endpoint,
+        s.capacity,
+      );
+    tb += performance.now() - t;
+    t = performance.now();
+    scorer.preRequest(r, e);
+    if (done >= 0)
+      scorer.postResponse(reqs[done] as InferenceRequest, chosen[done] as Endpoint, true);
+    ta += performance.now() - t;
+  }
+  return [(tb * 1000) / reqs.length, (ta * 1000) / reqs.length];
+}
+
+/** The SSE relay's event scan as it was: each event searched the rest of the chunk for "[DONE]" and "usage". */
+function oldRelay(strip: boolean): (chunk: Buffer, sink: SseSink) => void {
+  const NL2 = Buffer.from("\n\n");
+  const USAGE = Buffer.from('"usage"');
+  const DATA = Buffer.from("data:");
+  const DONE = Buffer.from("[DONE]");
+  const event = (buf: Buffer, start: number, end: number, sink: SseSink): boolean => {
+    const d = buf.indexOf(DATA, start);
+    if (d === -1 || d >= end) return false;
+    let p = d + DATA.length;
+    if (buf[p] === 0x20) p++;
+    if (buf.indexOf(DONE, p) === p) return false;
+    const u = buf.indexOf(USAGE, p);
+    if (u !== -1 && u < end) {
+      let q = u + USAGE.length;
+      while (q < end && (buf[q] === 0x20 || buf[q] === 0x3a)) q++;
+      if (buf[q] === 0x7b) {
+        const parsed = JSON.parse(buf.toString("utf8", p, end)) as {
+          usage?: unknown;
+          choices?: unknown;
+        };
+        const choices = parsed.choices;
+        if (strip && parsed.usage !== null && (!Array.isArray(choices) || choices.length === 0))
+          return true;
+      }
+    }
+    sink.onEvent(0);
+    return false;
+  };
+  return (buf, sink) => {
+    let start = 0;
+    let keepFrom = 0;
+    for (;;) {
+      const idx = buf.indexOf(NL2, start);
+      if (idx === -1) break;
+      if (event(buf, start, idx, sink)) {
+        if (start > keepFrom) sink.write(buf.subarray(keepFrom, start));
+        keepFrom = idx + 2;
+      }
+      start = idx + 2;
+    }
+    if (start > keepFrom) sink.write(buf.subarray(keepFrom, start));
+  };
+}
+
+/** The overhead benchmark upstream's stream: `events` completion chunks, the usage chunk, [DONE]. */
+function sseStream(events: number): Buffer {
+  let s = "";
+  for (let i = 0; i < events; i++)
+    s += `data: ${JSON.stringify({ id: "cmpl-1", object: "text_completion", choices: [{ index: 0, text: ` w${i}` }] })}\n\n`;
+  s += `data: ${JSON.stringify({ id: "cmpl-1", choices: [], usage: { prompt_tokens: 50, completion_tokens: events, total_tokens: 50 + events } })}\n\ndata: [DONE]\n\n`;
+  return Buffer.from(s);
+}
+
+/** µs per stream, old vs new relay, the stream arriving in one read; outputs must be identical. */
+function sseRound(events: number, streams: number): [number, number] {
+  const buf = sseStream(events);
+  let outA: Buffer[] = [];
+  let outB: Buffer[] = [];
+  let nA = 0;
+  let nB = 0;
+  const sinkA: SseSink = { write: (b) => void outA.push(b), onEvent: () => void nA++ };
+  const sinkB: SseSink = { write: (b) => void outB.push(b), onEvent: () => void nB++ };
+  let tb = 0;
+  let ta = 0;
+  for (let i = 0; i < streams; i++) {
+    outA = [];
+    outB = [];
+    let t = performance.now();
+    oldRelay(true)(buf, sinkA);
+    tb += performance.now() - t;
+    t = performance.now();
+    const relay = new SseRelay(true);
+    relay.push(buf, sinkB, 0);
+    relay.end(sinkB);
+    ta += performance.now() - t;
+    if (
+      !Buffer.concat(outA).equals(Buffer.concat(outB)) ||
+      nA !== nB ||
+      relay.usage?.completionTokens !== events
+    )
+      throw new Error(`router-cpu: SSE relays differ (${events} events)`);
+  }
+  return [(tb * 1000) / streams, (ta * 1000) / streams];
+}
+
 export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
   const groups = Math.max(4, Math.round(64 * o.scale));
   const perGroup = 8;
@@ -179,8 +408,50 @@ export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
     fig[`after_us_${s.key}`] = a;
   }
 
+  // Prefix-cache index and SSE relay, old vs new, alternating which goes first round by round.
+  const med = (xs: number[]) => percentile(Float64Array.from(xs).sort(), 50);
+  let text = "";
+  for (let i = 0; text.length < 16_384; i++) text += ` w${(i * 7919) % 10007}`;
+  const n16 = Math.max(200, Math.round(2000 * o.scale));
+  const hotRows: Row[] = [];
+  const hot = (key: string, what: string, run: () => [number, number]) => {
+    const bs: number[] = [];
+    const as: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const [b, a] = run();
+      bs.push(b);
+      as.push(a);
+    }
+    const b = med(bs);
+    const a = med(as);
+    log(`router-cpu ${what}: ${b.toFixed(1)} µs → ${a.toFixed(1)} µs`);
+    hotRows.push({
+      path: what,
+      before_us: +b.toFixed(2),
+      after_us: +a.toFixed(2),
+      speedup: +(b / a).toFixed(2),
+    });
+    fig[`speedup_${key}`] = b / a;
+  };
+  const same: IndexScenario = {
+    name: "overhead 16 KB prompt",
+    prompts: Array.from({ length: n16 }, () => text.slice(0, 16_384)),
+    capacity: Infinity,
+  };
+  hot("prefix_16kb", "prefix-cache index, overhead's 16 KB prompt (256 blocks, 4 endpoints)", () =>
+    indexRound(same, 64, 256),
+  );
+  const kthena: IndexScenario = { name: "kthena long", prompts: shared, capacity: 40_000 };
+  hot(
+    "prefix_kthena",
+    "prefix-cache index, kthena long prompts (128 blocks, 40k-token engines)",
+    () => indexRound(kthena, 64, 128),
+  );
+  hot("sse32", "SSE relay, 32 events in one read", () => sseRound(32, n16));
+  hot("sse256", "SSE relay, 256 events in one read", () => sseRound(256, Math.round(n16 / 4)));
+
   const md = [
-    `# router-cpu — kv-cache-aware tokenisation and tenancy token counting, per request`,
+    `# router-cpu — router CPU per request: tokenisation and token counting, prefix-cache index, SSE relay`,
     ``,
     `Generated by \`npm run bench -- router-cpu${o.scale === 1 ? "" : ` --scale ${o.scale}`}\`. In process, one core,` +
       ` ${groups} groups × ${perGroup} prompts of 4,096 + 256 tokens (≈ 17 KB), shuffled.` +
@@ -197,6 +468,18 @@ export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
       ` scorer reuses it (two passes become one); without tenancy only the truncation helps (blockSize 16:` +
       ` 2,048 of 4,352 tokens). The machine is shared, so single figures vary by tens of percent between` +
       ` runs; the paths alternate request by request, so the ratios are the figures to read.`,
+    ``,
+    `## Prefix-cache index and SSE relay`,
+    ``,
+    `µs per request (index) or per stream (relay), ${rounds} rounds, medians. **before**: the prefix-cache` +
+      ` LRU as a Map of 53-bit hashes (boxed keys, delete + set per refresh) and every record touching every` +
+      ` block; the SSE relay searching the rest of the chunk for \`[DONE]\` and \`"usage"\` at every event.` +
+      ` **after**: the router's code. The index runs the overhead benchmark's flow (four endpoints, 64 in` +
+      ` flight: score, record on the chosen endpoint at schedule, refresh on success) with block hashes` +
+      ` computed beforehand; both paths must give every request the same scores. Both relays must write the` +
+      ` same bytes and count the same events.`,
+    ``,
+    markdownTable(hotRows),
     ``,
   ].join("\n");
   const svg = barChart({

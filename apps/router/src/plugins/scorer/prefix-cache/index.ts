@@ -18,7 +18,7 @@ const Params = z.strictObject({
   blockSize: z.number().int().min(1).default(64),
   /** Blocks hashed at most (bounds CPU per request). */
   maxBlocks: z.number().int().min(1).default(128),
-  /** Block hashes remembered per endpoint at most (LRU); memory ≈ entries × ~80 bytes. */
+  /** Block hashes remembered per endpoint at most (LRU); memory ≈ entries × 32–64 bytes. */
   lruCapacityPerEndpoint: z.number().int().min(1).default(50_000),
   /**
    * The engine's KV-cache capacity in tokens: the index forgets the least recently used blocks
@@ -88,6 +88,9 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
   readonly #charsPerToken: number;
   readonly #memoKey: string;
   readonly #tailMemoKey: string;
+  /** The LRU this request was last recorded into, and its touch count right after. */
+  readonly #lruMemoKey: string;
+  readonly #touchesMemoKey: string;
   readonly #recordOnSchedule: boolean;
   readonly #byEndpoint = new Map<string, BlockLru>();
   /** Keys for the unhashed tails of prompts: negative, so they never equal a block hash. */
@@ -102,6 +105,8 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
     this.#charsPerToken = params.charsPerToken;
     this.#memoKey = `prefix-cache:${name}`;
     this.#tailMemoKey = `prefix-cache:${name}:tail`;
+    this.#lruMemoKey = `prefix-cache:${name}:lru`;
+    this.#touchesMemoKey = `prefix-cache:${name}:touches`;
     this.#recordOnSchedule = params.recordOn === "schedule";
   }
 
@@ -125,10 +130,7 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
     if (total === 0) return;
     for (let i = 0; i < eps.length; i++) {
       const lru = this.#byEndpoint.get((eps[i] as Endpoint).id);
-      if (lru === undefined) continue;
-      let m = 0;
-      while (m < total && lru.has(hs[m] as number)) m++;
-      out[i] = m / total;
+      if (lru !== undefined) out[i] = lru.matchPrefix(hs) / total;
     }
   }
 
@@ -158,6 +160,13 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
     }
     const scraped = ep.metrics.kvCapacityTokens;
     lru.capacityTokens = this.#kvCapacityTokens ?? (scraped > 0 ? scraped : Infinity);
+    // Nothing touched this LRU since this request's blocks were recorded (schedule, then success
+    // with no other request in between): they are still its newest entries in the same order, and
+    // touching them again would leave it exactly as it is. Only the capacity may have changed.
+    if (req.memo[this.#lruMemoKey] === lru && req.memo[this.#touchesMemoKey] === lru.touches) {
+      lru.evict();
+      return;
+    }
     const blockTokens = this.#blockSize / this.#charsPerToken;
     if (lru.capacityTokens !== Infinity) {
       const tailChars = req.promptText().length - hs.length * this.#blockSize;
@@ -167,8 +176,10 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
         lru.touch(key, tailChars / this.#charsPerToken);
       }
     }
-    for (let i = hs.length - 1; i >= 0; i--) lru.touch(hs[i] as number, blockTokens);
+    lru.touchReversed(hs, blockTokens);
     lru.evict();
+    req.memo[this.#lruMemoKey] = lru;
+    req.memo[this.#touchesMemoKey] = lru.touches;
   }
 
   endpointRemoved(id: string): void {

@@ -120,6 +120,19 @@ describe("prefix-cache scorer", () => {
       expect(await scores(s, req({ prompt: "qqqqrrrr" }), [e1])).toEqual([1]);
     });
 
+    it("refreshes a prompt on success when other prompts were recorded since its schedule", async () => {
+      const s = make({ ...p, kvCapacityTokens: 6 });
+      const a = req({ prompt: served });
+      s.preRequest(a, e1); // a: 4 tokens
+      s.preRequest(req({ prompt: "qqqq" }), e1); // 5
+      s.postResponse(a, e1, true); // a is the newest again, so "qqqq" is now the oldest
+      s.postResponse(a, e1, true); // nothing in between: a no-op that leaves the order as it is
+      s.postResponse(req({ prompt: "sssstttt" }), e1, true); // 7: one token over, the oldest goes
+      expect(await scores(s, req({ prompt: "qqqq" }), [e1])).toEqual([0]);
+      expect(await scores(s, req({ prompt: served }), [e1])).toEqual([1]);
+      expect(s.stats()).toMatchObject({ entries: 6, evictions: 1, tokens: 6 });
+    });
+
     it("rejects a non-positive capacity, naming the field", () => {
       expect(() => make({ ...p, kvCapacityTokens: 0 })).toThrow(/kvCapacityTokens/);
     });
