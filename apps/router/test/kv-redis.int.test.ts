@@ -1,30 +1,22 @@
 // kv-cache-aware with `index: redis` against a real redis-server: one router replica consumes the
 // engines' KV event streams and mirrors them into Redis, another only reads the shared index.
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { connect, createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { startSimServer } from "@tessera/engine-sim";
 import type { SimServer } from "@tessera/engine-sim";
 import { syntheticText } from "@tessera/shared/tokens/tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestRouter } from "./helpers.ts";
 import { modelRoute, modelServer, pod, postJson, startRouter, waitFor } from "./helpers.ts";
+import { startRedis } from "./redis-server.ts";
+import type { RedisProc } from "./redis-server.ts";
 
 describe("kv-cache-aware with a Redis index shared by two router replicas", () => {
   const sims: SimServer[] = [];
   let writer: TestRouter;
   let reader: TestRouter;
-  let redis: ChildProcess;
+  let redis: RedisProc;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      { stdio: "ignore" },
-    );
-    await waitForPort(port);
+    redis = await startRedis();
     const first = await startSimServer({
       host: "127.0.0.150",
       model: "sim",
@@ -61,7 +53,7 @@ describe("kv-cache-aware with a Redis index shared by two router replicas", () =
           type: "kv-cache-aware",
           parameters: {
             index: "redis",
-            redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: `t${process.pid}:` },
+            redis: { url: redis.url, keyPrefix: `t${process.pid}:` },
             subscribe,
             resubscribeMs: 50,
           },
@@ -94,7 +86,7 @@ describe("kv-cache-aware with a Redis index shared by two router replicas", () =
     await writer.close();
     await reader.close();
     await Promise.all(sims.map((s) => s.close()));
-    redis.kill();
+    await redis.stop();
   });
 
   it("a replica without event streams routes by the index another replica maintains", async () => {
@@ -131,30 +123,3 @@ describe("kv-cache-aware with a Redis index shared by two router replicas", () =
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  const end = Date.now() + 5_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, "127.0.0.1", () => {
-        c.end();
-        resolve(true);
-      });
-      c.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`nothing listening on ${port}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
