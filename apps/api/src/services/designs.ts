@@ -1,18 +1,15 @@
 // Topology designs (xPyD): saved as immutable versions and rendered to Kthena objects.
 import { z } from "zod";
 import { NETWORKING_API_VERSION, WORKLOAD_API_VERSION, validateManifest } from "@tessera/shared";
+import { DNS1035_LABEL, DNS1123_SUBDOMAIN, LABEL_NAME } from "@tessera/shared/api/common/names";
 import { ApiError, notFound } from "../errors.ts";
 import type { Repositories } from "../repositories/index.ts";
 import type { AuditService, Caller } from "./audit.ts";
 import { hashOf } from "./deployments.ts";
 import type { Manifest } from "./deployments.ts";
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
 // Kubernetes label syntax (apimachinery IsQualifiedName / IsValidLabelValue): a key is an optional
 // DNS-subdomain prefix and "/", then a name; a value is empty or a name.
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const NAME_CHARS = "alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric";
 /** The label the render puts on every pod so the ModelServer can pair prefill and decode pods. */
 const PD_ROLE_LABEL = "tessera.io/pd-role";
@@ -27,7 +24,7 @@ function labelKeyProblem(key: string): string | undefined {
     if (name.includes("/")) return 'must have at most one "/" (prefix/name)';
     if (prefix === "") return "prefix must not be empty";
     if (prefix.length > 253) return "prefix must be at most 253 characters";
-    if (!DNS_SUBDOMAIN.test(prefix))
+    if (!DNS1123_SUBDOMAIN.test(prefix))
       return "prefix must be a DNS subdomain (lower-case alphanumerics, '-' or '.')";
   }
   if (name === "") return "name must not be empty";
@@ -62,7 +59,7 @@ const PodLabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ct
 });
 
 export const DesignRoleSchema = z.strictObject({
-  name: z.string().min(1).max(12).regex(DNS_LABEL, "must be a DNS-1035 label"),
+  name: z.string().min(1).max(12).regex(DNS1035_LABEL, "must be a DNS-1035 label"),
   /** prefill / decode roles are paired by the router (PD disaggregation); mixed does both. */
   kind: z.enum(["prefill", "decode", "mixed"]),
   replicas: z.int().min(0).max(1000),
@@ -100,8 +97,13 @@ export const DesignSpecSchema = z
     engine: z.enum(["vLLM", "SGLang"]),
     image: z.string().min(1).optional(),
     /** Base name of the rendered objects (DNS label). */
-    name: z.string().min(1).max(40).regex(DNS_LABEL, "must be a DNS-1035 label"),
-    namespace: z.string().min(1).max(63).regex(DNS_LABEL, "must be a DNS label").default("default"),
+    name: z.string().min(1).max(40).regex(DNS1035_LABEL, "must be a DNS-1035 label"),
+    namespace: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(DNS1035_LABEL, "must be a DNS label")
+      .default("default"),
     servingGroups: z.int().min(0).max(1000).default(1),
     roles: z.array(DesignRoleSchema).min(1).max(8),
     gang: z.enum(["strict", "relaxed", "none"]).default("strict"),

@@ -5,10 +5,8 @@
 // surface as a pod-creation error much later).
 import { ModelServingSchema } from "@tessera/shared";
 import type { ModelServing } from "@tessera/shared";
+import { DNS1035_LABEL } from "@tessera/shared/api/common/names";
 import { entryPodName, groupName, podName, roleId } from "./names.ts";
-
-// @tessera/shared keeps its DNS-1035 pattern internal (not exported from the package index).
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 export type ValidationResult = { ok: true; ms: ModelServing } | { ok: false; problems: string[] };
 

@@ -8,6 +8,13 @@ export const DNS1035_LABEL_MAX = 63;
 /** DNS-1123 label: container names, most label-like names. */
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** DNS-1123 subdomain: object names and the optional prefix of a label key. */
+export const DNS1123_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The name part of a label key, and a non-empty label value (apimachinery IsQualifiedName). */
+export const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
 /** Upper bound for object names (DNS-1123 subdomain length). */
 export const NAME_MAX = 253;
 
