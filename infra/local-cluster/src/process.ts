@@ -33,10 +33,17 @@ function isZombie(pid: number): boolean {
   }
 }
 
+/**
+ * True while `pid` runs. A zombie counts as gone: it has exited and only waits to be reaped, and
+ * where PID 1 never reaps orphans (some CI containers) `kill(pid, 0)` would call it alive forever.
+ */
+export function pidRunning(pid: number): boolean {
+  return pid > 0 && existsSync(`/proc/${pid}`) && !isZombie(pid);
+}
+
 /** True while the recorded process (same PID and start time) is alive. */
 export function isAlive(record: Pick<ProcessRecord, "pid" | "startTime">): boolean {
-  if (!existsSync(`/proc/${record.pid}`)) return false;
-  return procStartTime(record.pid) === record.startTime && !isZombie(record.pid);
+  return pidRunning(record.pid) && procStartTime(record.pid) === record.startTime;
 }
 
 export interface SpawnSpec {

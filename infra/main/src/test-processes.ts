@@ -1,5 +1,6 @@
 // Helpers for this workspace's tests that start processes: free ports and liveness by PID.
 import { createServer } from "node:net";
+import { pidRunning } from "@tessera/local-cluster/process";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -12,11 +13,5 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Running, not merely present as a zombie (see pidRunning). */
+export const alive = pidRunning;
