@@ -325,6 +325,7 @@ describe("usage", () => {
         model: "llama",
         requests: 2,
         errors: 1,
+        rateLimited: 1, // the 429: counted apart from other errors
         inputTokens: 2000,
         outputTokens: 500,
         cost: llamaCost,
@@ -335,10 +336,16 @@ describe("usage", () => {
         model: "qwen",
         requests: 1,
         errors: 0,
+        rateLimited: 0,
         cost: 1,
       }),
     ]);
-    expect(summary.totals).toMatchObject({ requests: 3, inputTokens: 3000, outputTokens: 1000 });
+    expect(summary.totals).toMatchObject({
+      requests: 3,
+      rateLimited: 1,
+      inputTokens: 3000,
+      outputTokens: 1000,
+    });
     const byKey = await t.call(
       "GET",
       `/v1/tenants/${tenant.id}/usage?from=2026-11-20&to=2026-11-21&groupBy=apiKey`,

@@ -153,16 +153,26 @@ describe("router → usage stream (the format apps/api consumes)", () => {
       expect(third.headers.get("x-ratelimit-scope")).toBe("requests-per-minute");
       const c = new Redis(redis.url);
       let entries: [string, string[]][] = [];
-      for (let i = 0; i < 50 && entries.length < 2; i++) {
+      for (let i = 0; i < 50 && entries.length < 3; i++) {
         entries = await c.xrange("tessera:usage", "-", "+");
         await new Promise((r) => setTimeout(r, 50));
       }
       c.disconnect();
-      expect(entries).toHaveLength(2);
-      const e = JSON.parse((entries[0] as [string, string[]])[1][1] as string) as Record<
-        string,
-        unknown
-      >;
+      // Two served requests and the refused one: the caller was known, so the refusal is metered.
+      expect(entries).toHaveLength(3);
+      const [e, , refused] = entries.map(
+        ([, fields]) => JSON.parse(fields[1] as string) as Record<string, unknown>,
+      );
+      expect(refused).toMatchObject({
+        clientRequestId: "req-e2e-1",
+        tenant: "acme",
+        model: "m",
+        statusCode: 429,
+        inputTokens: 0,
+        outputTokens: 0,
+      });
+      expect(refused).not.toHaveProperty("modelServer");
+      if (e === undefined) throw new Error("no first event");
       expect(e).toMatchObject({
         clientRequestId: "req-e2e-1",
         tenant: "acme",

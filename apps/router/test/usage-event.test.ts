@@ -4,7 +4,8 @@
 // routing for a request that never reached a ModelServer. No Redis: events land in the spool, the
 // same JSON lines the writer would XADD. Also the event's identity and timing: a router-made
 // requestId per request (clients reuse x-request-id; it is kept as clientRequestId) and occurredAt
-// at the request's start.
+// at the request's start. A request refused after its caller was identified (a rate limit) is an
+// event too; one refused before (an unknown key) is not.
 import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
@@ -68,6 +69,12 @@ describe("usage events", () => {
         modelRoute("chat", {
           modelName: "chat",
           rules: [{ targetModels: [{ modelServerName: "base" }] }],
+        }),
+        modelRoute("limited", {
+          modelName: "limited",
+          rules: [{ targetModels: [{ modelServerName: "base" }] }],
+          // A few requests fit (as in tenancy.test.ts), then the minute's tokens are spent.
+          rateLimit: { inputTokensPerUnit: 25, unit: "minute" },
         }),
         modelRoute("lora", {
           loraAdapters: ["sql-lora"],
@@ -170,6 +177,33 @@ describe("usage events", () => {
     expect(r.status).toBe(401);
     expect(r.json).toMatchObject({ error: { code: "invalid_api_key" } });
     expect((await events()).has("u-nosub")).toBe(false);
+  });
+
+  it("meters a request refused after its caller was identified, and only such a one", async () => {
+    expect((await call("limited", "sk-usage-1", "u-limited-ok")).status).toBe(200);
+    let refused = 0;
+    for (let i = 0; i < 6 && refused !== 429; i++)
+      refused = (await call("limited", "sk-usage-1", "u-limited-429")).status;
+    expect(refused).toBe(429);
+    expect((await call("limited", "sk-wrong", "u-limited-401")).status).toBe(401);
+
+    const byId = await events();
+    // The last event with that client id is the refusal (the map keeps the last one).
+    const e = byId.get("u-limited-429");
+    // The tenant sees the refusal (the API stores it as RATE_LIMITED): no tokens, never routed.
+    expect(e).toMatchObject({
+      tenant: "acme",
+      credential: { type: "apiKey", id: KEY_ID },
+      model: "limited",
+      statusCode: 429,
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+    expect(e).not.toHaveProperty("servedModel");
+    expect(e).not.toHaveProperty("endpoint");
+    expect(byId.get("u-limited-ok")).toMatchObject({ statusCode: 200, servedModel: "org/base-7b" });
+    // An unknown key names nobody to charge: no event, only the denial counter.
+    expect(byId.has("u-limited-401")).toBe(false);
   });
 
   it("keys every request by a router-made id, even when the client reuses x-request-id", async () => {

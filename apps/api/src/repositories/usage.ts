@@ -50,6 +50,7 @@ export function usageRepository(db: Db) {
         const inc = {
           requestCount: 1n,
           errorCount: isError ? 1n : 0n,
+          rateLimitedCount: e.outcome === "RATE_LIMITED" ? 1n : 0n,
           inputTokens: BigInt(e.inputTokens),
           cachedInputTokens: BigInt(e.cachedInputTokens),
           outputTokens: BigInt(e.outputTokens),

@@ -182,6 +182,8 @@ export function usageService(deps: {
           issuer?: string | null;
           requests: number;
           errors: number;
+          /** Of errors: refused by a quota or rate limit (429). */
+          rateLimited: number;
           inputTokens: number;
           cachedInputTokens: number;
           outputTokens: number;
@@ -195,6 +197,7 @@ export function usageService(deps: {
       const totals = {
         requests: 0,
         errors: 0,
+        rateLimited: 0,
         inputTokens: 0,
         cachedInputTokens: 0,
         outputTokens: 0,
@@ -217,6 +220,7 @@ export function usageService(deps: {
             ...(input.groupBy.includes("apiKey") ? r.caller : {}),
             requests: 0,
             errors: 0,
+            rateLimited: 0,
             inputTokens: 0,
             cachedInputTokens: 0,
             outputTokens: 0,
@@ -237,6 +241,7 @@ export function usageService(deps: {
         const cost = costOf(prices, r.model, amounts);
         g.requests += Number(r.requestCount);
         g.errors += Number(r.errorCount);
+        g.rateLimited += Number(r.rateLimitedCount);
         g.inputTokens += amounts.inputTokens;
         g.cachedInputTokens += amounts.cachedInputTokens;
         g.outputTokens += amounts.outputTokens;
@@ -247,6 +252,7 @@ export function usageService(deps: {
         g.cost += cost;
         totals.requests += Number(r.requestCount);
         totals.errors += Number(r.errorCount);
+        totals.rateLimited += Number(r.rateLimitedCount);
         totals.inputTokens += amounts.inputTokens;
         totals.cachedInputTokens += amounts.cachedInputTokens;
         totals.outputTokens += amounts.outputTokens;

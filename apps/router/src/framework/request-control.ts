@@ -41,6 +41,9 @@ export interface Admission {
   end(usage: AdmissionUsage | null, status: number): void;
 }
 
+/** Who an admitter identified: a refusal after identification still belongs to this caller. */
+export type IdentifiedCaller = Pick<Admission, "tenant" | "apiKey" | "credential">;
+
 /** A denial is returned as an OpenAI-style error with the given status (e.g. 401, 429). */
 export interface AdmissionDenial {
   readonly status: number;
@@ -48,6 +51,12 @@ export interface AdmissionDenial {
   readonly message: string;
   /** Extra response headers (Retry-After, x-ratelimit-*). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The caller, when the refusal came after it was identified (a quota, a rate limit, the fair
+   * queue): the request then gets a usage record like any other, so refusals are metered and shown
+   * to the tenant instead of vanishing. Absent for authentication failures (nobody to charge).
+   */
+  readonly caller?: IdentifiedCaller;
 }
 
 export interface Admitter {

@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Endpoint } from "../framework/endpoint.ts";
 import type { ApiKind } from "../framework/request.ts";
-import type { UsageRecord } from "../framework/request-control.ts";
+import type { IdentifiedCaller, UsageRecord } from "../framework/request-control.ts";
 import type { EndpointState } from "../endpoints/pool.ts";
 import { connectorFor } from "../pd/connectors.ts";
 import type { PdContext, PdPair } from "../pd/connectors.ts";
@@ -85,6 +85,13 @@ export async function handleInference(
   }
 }
 
+/** Records who an admitter identified, for logs, metrics and the usage record. */
+function identify(st: RequestState, c: IdentifiedCaller): void {
+  if (c.tenant !== null) st.tenant = c.tenant;
+  if (c.apiKey !== null) st.apiKey = c.apiKey;
+  if (c.credential != null && st.credential === null) st.credential = c.credential;
+}
+
 async function serve(router: Router, req: IncomingMessage, st: RequestState): Promise<void> {
   if (router.draining) throw new RouterError("shutting_down", "router is shutting down");
   const raw = await readBody(req, router.options.bodyLimitBytes, router.options.bodyTimeoutMs);
@@ -124,10 +131,10 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
       if (r === null) continue;
       if ("end" in r) {
         (st.admissions ??= []).push(r);
-        if (r.tenant !== null) st.tenant = r.tenant;
-        if (r.apiKey !== null) st.apiKey = r.apiKey;
+        identify(st, r);
         continue;
       }
+      if (r.caller !== undefined) identify(st, r.caller);
       // A denial's own code when it is one of the router's (tenancy uses these), else generic.
       const code: RouterErrorCode = Object.hasOwn(ROUTER_ERRORS, r.code)
         ? (r.code as RouterErrorCode)
@@ -504,7 +511,7 @@ function finish(router: Router, st: RequestState): void {
       startedAt: st.startedAt,
       tenant: st.tenant,
       apiKey: st.apiKey,
-      credential: st.admissions?.find((a) => a.credential != null)?.credential ?? null,
+      credential: st.credential,
       model: st.requestedModel,
       servedModel: st.serverName === null ? null : st.targetModel,
       modelRoute: route,

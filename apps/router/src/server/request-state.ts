@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { HistogramChild } from "../metrics/fast.ts";
 import type { ApiKind, InferenceRequest } from "../framework/request.ts";
-import type { Admission } from "../framework/request-control.ts";
+import type { Admission, Credential } from "../framework/request-control.ts";
 import type { SseSink, Usage } from "../upstream/sse.ts";
 import type { RouterErrorCode } from "./errors.ts";
 import { chatPromptText, completionPromptText } from "./prompt.ts";
@@ -50,6 +50,8 @@ export class RequestState implements InferenceRequest, SseSink {
   admissions: Admission[] | null = null;
   tenant: string | null = null;
   apiKey: string | null = null;
+  /** The typed caller for usage records (from an admission, or from a refusal that named it). */
+  credential: Credential | null = null;
   outEvents = 0;
   tDispatch = 0;
   tHeaders = 0;

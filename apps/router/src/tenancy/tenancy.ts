@@ -80,8 +80,22 @@ interface Identity {
   readonly credential: Credential;
 }
 
-function deny(status: number, code: string, message: string, headers?: Record<string, string>) {
+function deny(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): AdmissionDenial {
   return headers === undefined ? { status, code, message } : { status, code, message, headers };
+}
+
+/** A refusal of an identified caller: it carries the caller so the request is still metered. */
+function refuse(who: Identity | null, denial: AdmissionDenial): AdmissionDenial {
+  if (who === null) return denial;
+  return {
+    ...denial,
+    caller: { tenant: who.tenantName, apiKey: who.keyId, credential: who.credential },
+  };
 }
 
 export class Tenancy {
@@ -220,24 +234,30 @@ export class Tenancy {
       for (const h of held) void h.release();
       this.metrics.denied.inc({ tenant: who?.tenantName ?? "", reason: d.label });
       if (d.reason === "store_unavailable")
-        return deny(503, "quota_unavailable", `quota store unavailable (${d.label} fails closed)`, {
-          "retry-after": "1",
-        });
+        return refuse(
+          who,
+          deny(503, "quota_unavailable", `quota store unavailable (${d.label} fails closed)`, {
+            "retry-after": "1",
+          }),
+        );
       const secs = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
       const kind =
         d.label.startsWith("requests") || d.label.startsWith("concurrent") ? "requests" : "tokens";
       const remaining = d.result?.remaining[d.result.denied] ?? 0;
-      return deny(
-        429,
-        "rate_limit_exceeded",
-        `${scope} limit ${d.label} (${d.limit}) reached; retry in ${secs}s`,
-        {
-          "retry-after": String(secs),
-          [`x-ratelimit-limit-${kind}`]: String(d.limit),
-          [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, remaining)),
-          [`x-ratelimit-reset-${kind}`]: `${secs}s`,
-          "x-ratelimit-scope": d.label,
-        },
+      return refuse(
+        who,
+        deny(
+          429,
+          "rate_limit_exceeded",
+          `${scope} limit ${d.label} (${d.limit}) reached; retry in ${secs}s`,
+          {
+            "retry-after": String(secs),
+            [`x-ratelimit-limit-${kind}`]: String(d.limit),
+            [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, remaining)),
+            [`x-ratelimit-reset-${kind}`]: `${secs}s`,
+            "x-ratelimit-scope": d.label,
+          },
+        ),
       );
     };
 
@@ -280,8 +300,11 @@ export class Tenancy {
       } catch (err) {
         for (const h of held) void h.release();
         if (err instanceof QueueTimeoutError)
-          return deny(503, "queue_timeout", `${err.message} waiting for model "${input.model}"`);
-        return deny(499, "admission_denied", "client disconnected while queued");
+          return refuse(
+            who,
+            deny(503, "queue_timeout", `${err.message} waiting for model "${input.model}"`),
+          );
+        return refuse(who, deny(499, "admission_denied", "client disconnected while queued"));
       }
     }
     this.metrics.admitted.inc({ tenant: who?.tenantName ?? "" });

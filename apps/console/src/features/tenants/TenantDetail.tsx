@@ -69,7 +69,11 @@ export function TenantDetail({ tenantId }: { tenantId: string }) {
               label="Requests (30 days)"
               testId="stat-requests"
               value={totals ? totals.requests.toLocaleString() : "–"}
-              sub={totals ? `${totals.errors} errors` : undefined}
+              sub={
+                totals
+                  ? `${totals.errors} errors, ${totals.rateLimited} of them refused by a limit`
+                  : undefined
+              }
             />
             <Stat
               label="Tokens (30 days)"
@@ -143,6 +147,12 @@ export function TenantDetail({ tenantId }: { tenantId: string }) {
                   label: "Requests",
                   numeric: true,
                   cell: (m) => m.requests.toLocaleString(),
+                },
+                {
+                  id: "refused",
+                  label: "Refused (429)",
+                  numeric: true,
+                  cell: (m) => m.rateLimited.toLocaleString(),
                 },
                 {
                   id: "input",

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { UsageSummary } from "~/lib/api-types";
 import { dayOf, quotaUse, tokensByDay, totalsByModel } from "./usage";
 
-const row = (day: string, model: string, totalTokens: number) => ({
+const row = (day: string, model: string, totalTokens: number, rateLimited = 0) => ({
   day,
   model,
   requests: 1,
-  errors: 0,
+  errors: rateLimited,
+  rateLimited,
   inputTokens: totalTokens / 2,
   cachedInputTokens: 0,
   outputTokens: totalTokens / 2,
@@ -18,7 +19,11 @@ const row = (day: string, model: string, totalTokens: number) => ({
 
 describe("tenant usage shaping", () => {
   it("keeps every day of the range, zeros included, stacked by model", () => {
-    const rows = [row("2026-11-23", "b", 10), row("2026-11-24", "a", 4), row("2026-11-24", "b", 6)];
+    const rows = [
+      row("2026-11-23", "b", 10, 1),
+      row("2026-11-24", "a", 4),
+      row("2026-11-24", "b", 6, 1),
+    ];
     const { models, chart } = tokensByDay(rows, ["2026-11-22", "2026-11-23", "2026-11-24"]);
     expect(models).toEqual(["a", "b"]);
     expect(chart).toEqual([
@@ -27,8 +32,8 @@ describe("tenant usage shaping", () => {
       { day: "11-24", a: 4, b: 6 },
     ]);
     expect(totalsByModel(rows)).toEqual([
-      { model: "a", requests: 1, input: 2, output: 2, cost: 0.5 },
-      { model: "b", requests: 2, input: 8, output: 8, cost: 1 },
+      { model: "a", requests: 1, rateLimited: 0, input: 2, output: 2, cost: 0.5 },
+      { model: "b", requests: 2, rateLimited: 2, input: 8, output: 8, cost: 1 },
     ]);
   });
 

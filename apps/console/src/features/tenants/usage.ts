@@ -1,6 +1,6 @@
 // Pure shaping of a tenant's usage summary for the page: tokens per day stacked by model (every day
 // of the range present, zeros included, so the chart keeps its width), totals per model for
-// showback, and the tokens a quota row has used.
+// showback (with the requests a quota or rate limit refused), and the tokens a quota row has used.
 import type { Quota, UsageSummary } from "~/lib/api-types";
 
 type Row = UsageSummary["rows"][number];
@@ -29,6 +29,7 @@ export function totalsByModel(rows: readonly Row[]) {
     return {
       model,
       requests: rs.reduce((a, r) => a + r.requests, 0),
+      rateLimited: rs.reduce((a, r) => a + r.rateLimited, 0),
       input: rs.reduce((a, r) => a + r.inputTokens, 0),
       output: rs.reduce((a, r) => a + r.outputTokens, 0),
       cost: rs.reduce((a, r) => a + r.cost, 0),
