@@ -21,13 +21,20 @@ export async function kubeRequest<T = unknown>(
   kc: KubeConfig,
   method: string,
   path: string,
-  o: { query?: Record<string, string>; body?: unknown; contentType?: string } = {},
+  o: {
+    query?: Record<string, string>;
+    body?: unknown;
+    contentType?: string;
+    /** Aborts the request (socket included), e.g. when the caller's deadline passed. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<T> {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error("kubeconfig has no current cluster");
   const url = new URL(server.replace(/\/$/, "") + path);
   for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
   const options: RequestOptions = { method, headers: { accept: "application/json" } };
+  if (o.signal) options.signal = o.signal;
   if (o.body !== undefined)
     options.headers = { ...options.headers, "content-type": o.contentType ?? "application/json" };
   await kc.applyToHTTPSOptions(options);

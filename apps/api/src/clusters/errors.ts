@@ -73,13 +73,26 @@ export function clusterError(clusterName: string, e: unknown, op: string): ApiEr
   );
 }
 
-export async function withTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a deadline. Past `ms` the result is a ClusterTimeoutError and `signal` is aborted,
+ * so work that honours it (kubeRequest) closes its socket instead of running on unobserved — a slow
+ * service proxy would otherwise keep one open connection per poll of the console.
+ */
+export async function withTimeout<T>(
+  ms: number,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      fn(),
+      fn(ac.signal),
       new Promise<never>((_, rej) => {
-        timer = setTimeout(() => rej(new ClusterTimeoutError(`timed out after ${ms} ms`)), ms);
+        timer = setTimeout(() => {
+          const err = new ClusterTimeoutError(`timed out after ${ms} ms`);
+          rej(err);
+          ac.abort(err);
+        }, ms);
       }),
     ]);
   } finally {

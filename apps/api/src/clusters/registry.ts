@@ -68,16 +68,19 @@ export class ClusterRegistry {
     this.#cache.delete(id);
   }
 
-  /** Runs `fn` against one cluster with the deadline; failures become per-cluster ApiErrors. */
+  /**
+   * Runs `fn` against one cluster with the deadline (`signal` aborts when it passes); failures
+   * become per-cluster ApiErrors.
+   */
   async call<T>(
     id: string,
     op: string,
-    fn: (kc: KubeConfig, h: ClusterHandle) => Promise<T>,
+    fn: (kc: KubeConfig, h: ClusterHandle, signal: AbortSignal) => Promise<T>,
     timeoutMs = this.#timeoutMs,
   ): Promise<T> {
     const h = await this.handle(id);
     try {
-      return await withTimeout(timeoutMs, () => fn(h.kc, h));
+      return await withTimeout(timeoutMs, (signal) => fn(h.kc, h, signal));
     } catch (e) {
       throw clusterError(h.name, e, op);
     }
@@ -87,7 +90,7 @@ export class ClusterRegistry {
   async fanOut<T>(
     ids: readonly string[],
     op: string,
-    fn: (kc: KubeConfig, h: ClusterHandle) => Promise<T>,
+    fn: (kc: KubeConfig, h: ClusterHandle, signal: AbortSignal) => Promise<T>,
   ): Promise<FanOutResult<T>[]> {
     return Promise.all(
       ids.map(async (clusterId): Promise<FanOutResult<T>> => {

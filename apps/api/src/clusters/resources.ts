@@ -109,7 +109,11 @@ export function collectionPath(k: ResourceKind, namespace: string | undefined): 
 export async function listResources(
   kc: KubeConfig,
   kind: ResourceKindName,
-  o: { namespace?: string | undefined; labelSelector?: string | undefined } = {},
+  o: {
+    namespace?: string | undefined;
+    labelSelector?: string | undefined;
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<ResourceList> {
   const k = RESOURCE_KINDS[kind];
   let list: { items?: KubeResource[] };
@@ -120,6 +124,7 @@ export async function listResources(
       collectionPath(k, o.namespace),
       {
         query: o.labelSelector ? { labelSelector: o.labelSelector } : {},
+        ...(o.signal ? { signal: o.signal } : {}),
       },
     );
   } catch (e) {

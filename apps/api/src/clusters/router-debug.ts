@@ -104,5 +104,5 @@ export async function readRouterDebug(
   const path =
     `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/services/` +
     `${encodeURIComponent(r.name)}:${r.adminPort}/proxy/debug/${view}`;
-  return withTimeout(timeoutMs, () => kubeRequest(kc, "GET", path));
+  return withTimeout(timeoutMs, (signal) => kubeRequest(kc, "GET", path, { signal }));
 }

@@ -22,7 +22,7 @@ export function resourcesService(deps: {
       return registry.call(
         input.clusterId,
         `list ${input.kind}`,
-        (kc) => listResources(kc, input.kind, input),
+        (kc, _h, signal) => listResources(kc, input.kind, { ...input, signal }),
         timeoutMs * 3,
       );
     },
