@@ -52,3 +52,4 @@ export {
 } from "./validate/validate-yaml.ts";
 export type { DocumentReport } from "./validate/validate-yaml.ts";
 export { generateCrd, generateAllCrds } from "./crd/generate-crd.ts";
+export * from "./design/index.ts";

@@ -1,5 +1,6 @@
 // The topology procedures called as plain functions (no tRPC, no HTTP) against PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DesignSpecSchema, designYaml, renderDesign as renderSpec } from "@tessera/shared";
 import { createTestApp, unique } from "../../testing/harness.ts";
 import type { TestApp } from "../../testing/harness.ts";
 import type { HandlerContext } from "../../trpc/procedure.ts";
@@ -113,5 +114,56 @@ describe("topology designs", () => {
       "tessera.io/engine": "sim",
       "tessera.io/pd-role": "mixed",
     });
+  });
+
+  // The console designer's preview is designYaml(renderDesign(parsed spec)) (preview.test.ts there);
+  // here: topologies.render returns exactly that for the version saved through PostgreSQL.
+  const pdRoles = [
+    { name: "prefill", kind: "prefill", replicas: 1, tensorParallel: 2, gpusPerPod: 2 },
+    {
+      name: "decode",
+      kind: "decode",
+      replicas: 2,
+      tensorParallel: 2,
+      pipelineParallel: 2,
+      gpusPerPod: 2,
+      minReplicas: 1,
+    },
+  ];
+  const base = { name: "qwen3-pd", model: "Qwen/Qwen3-8B", engine: "vLLM", roles: pdRoles };
+  it.each([
+    ["PD with workers", base],
+    ["relaxed gang", { ...base, gang: "relaxed" }],
+    [
+      "network tiers",
+      {
+        ...base,
+        networkTopology: {
+          group: { mode: "soft", highestTierAllowed: 1 },
+          role: { highestTierAllowed: 0 },
+        },
+      },
+    ],
+    ["routing off", { ...base, routing: false }],
+    ["pod labels", { ...base, podLabels: { "tessera.io/engine": "sim", team: "" } }],
+    [
+      "SGLang, no gang, explicit workers, modelUri and autoscaling",
+      {
+        ...base,
+        engine: "SGLang",
+        gang: "none",
+        modelUri: "s3://weights/qwen3",
+        roles: pdRoles.map((r) => ({ ...r, workerReplicas: 3 })),
+        autoscaling: { targetValue: 5, minReplicas: 1, maxReplicas: 4 },
+      },
+    ],
+  ])("renders %s with the shared renderer, as the designer previews it", async (_, spec) => {
+    const input = saveDesign.input.parse({ name: unique("design"), spec });
+    const saved = await saveDesign.handler({ ctx, input });
+    const rendered = await renderDesign.handler({ ctx, input: { designId: saved.design.id } });
+    expect(rendered.issues).toEqual([]);
+    const expected = renderSpec(DesignSpecSchema.parse(JSON.parse(JSON.stringify(spec))));
+    expect(rendered.manifests).toEqual(expected);
+    expect(designYaml(rendered.manifests)).toBe(designYaml(expected));
   });
 });

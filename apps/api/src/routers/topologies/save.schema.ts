@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DesignSpecSchema } from "../../services/designs.ts";
+import { DesignSpecSchema } from "@tessera/shared";
 
 export const ZSaveInputSchema = z.strictObject({
   name: z.string().min(1).max(200),

@@ -2,10 +2,11 @@
 // Deploys the generated objects to one or more clusters (server-side apply through the API).
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import type { DesignManifest } from "@tessera/shared/design/index";
 import { ApplyResults } from "~/components/fields";
 import type { Cluster } from "~/lib/api-types";
 import { useTRPC } from "~/lib/trpc";
-import type { Design, Manifest } from "./model";
+import type { Design } from "./model";
 
 export function DeployPanel({
   design,
@@ -14,7 +15,7 @@ export function DeployPanel({
   blocked,
 }: {
   design: Design;
-  manifests: readonly Manifest[];
+  manifests: readonly DesignManifest[];
   clusters: readonly Cluster[];
   /** Validation errors stop a deploy. */
   blocked: boolean;

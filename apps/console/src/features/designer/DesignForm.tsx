@@ -3,7 +3,14 @@
 // per pod), gang policy and network tiers.
 import type { ReactNode } from "react";
 import { NumberField } from "~/components/fields";
-import { ENGINE_DEFAULTS, MODELS, type Design, type RoleDesign } from "./model";
+import {
+  ENGINE_DEFAULTS,
+  MODELS,
+  roleKind,
+  type Design,
+  type RoleDesign,
+  type RoleKind,
+} from "./model";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -75,6 +82,18 @@ function RoleFields({
             onChange={(e) => onChange({ name: e.target.value })}
             aria-label={`Role ${index + 1} name`}
           />
+        </label>
+        <label className="field">
+          Kind
+          <select
+            value={roleKind(role)}
+            onChange={(e) => onChange({ kind: e.target.value as RoleKind })}
+            aria-label={`Role ${index + 1} kind`}
+          >
+            <option value="prefill">prefill</option>
+            <option value="decode">decode</option>
+            <option value="mixed">mixed</option>
+          </select>
         </label>
         <NumberField
           max={64}
@@ -241,6 +260,7 @@ export function DesignForm({
             >
               <option value="strict">Strict (all pods)</option>
               <option value="relaxed">Relaxed (min replicas)</option>
+              <option value="none">None (default scheduler)</option>
             </select>
           </label>
           <TierSelect

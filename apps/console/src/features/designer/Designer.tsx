@@ -1,6 +1,7 @@
 "use client";
 // The topology designer (xPyD): the form, the generated YAML with validation, the placement preview
-// on a chosen cluster, saving/loading designs, and deploying to one or more clusters.
+// on a chosen cluster, saving/loading designs, and deploying to one or more clusters. The YAML and
+// the deployed objects are @tessera/shared's render of the design's saved spec.
 import { useMemo, useState } from "react";
 import { PageHeader } from "~/components/page-shell";
 import { Badge } from "~/components/states";
@@ -8,23 +9,19 @@ import { clustersOf, useClusters } from "~/lib/session";
 import type { CarriedFields } from "./design-spec";
 import { DeployPanel } from "./DeployPanel";
 import { DesignForm } from "./DesignForm";
-import {
-  buildManifests,
-  defaultDesign,
-  gpusPerGroup,
-  toYaml,
-  validateDesign,
-  type Design,
-} from "./model";
+import { defaultDesign, gpusPerGroup, type Design } from "./model";
 import { PlacementPreview } from "./PlacementPreview";
+import { previewDesign } from "./preview";
 import { SavedDesigns } from "./SavedDesigns";
 
 export function Designer() {
   const [design, setDesign] = useState<Design>(defaultDesign);
   const [carried, setCarried] = useState<CarriedFields>({});
-  const manifests = useMemo(() => buildManifests(design), [design]);
-  const yaml = useMemo(() => toYaml(manifests), [manifests]);
-  const messages = useMemo(() => validateDesign(design, manifests), [design, manifests]);
+  // The same render the API uses for a saved design (preview.ts), with the carried fields.
+  const { manifests, yaml, messages } = useMemo(
+    () => previewDesign(design, carried),
+    [design, carried],
+  );
   const errors = messages.filter((m) => m.level === "error");
   const clusters = clustersOf(useClusters().data);
 

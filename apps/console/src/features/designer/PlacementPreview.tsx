@@ -4,6 +4,7 @@
 // the topology picture with networkTopology violations highlighted.
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
+import type { DesignManifest } from "@tessera/shared/design/index";
 import { previewModelServing } from "@tessera/shared/placement/model-serving";
 import { validateManifest } from "@tessera/shared/validate/validate-manifest";
 import { ClusterOptions } from "~/components/fields";
@@ -13,7 +14,7 @@ import { useList } from "~/lib/resources";
 import { InventoryResource, placementClusterOf } from "../cluster/inventory";
 import { findViolations, sampleFabric, type TopoPod } from "../topology/layout";
 import { TopologyView } from "../topology/TopologyView";
-import type { Design, Manifest } from "./model";
+import type { Design } from "./model";
 
 const SAMPLE = "__sample__";
 
@@ -23,7 +24,7 @@ export function PlacementPreview({
   clusters,
 }: {
   design: Design;
-  manifests: readonly Manifest[];
+  manifests: readonly DesignManifest[];
   clusters: readonly Cluster[];
 }) {
   const params = useSearchParams();

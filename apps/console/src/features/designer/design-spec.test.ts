@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { DesignSpec } from "~/lib/api-types";
-import { derivedWorkers, fromSpec, toSpec } from "./design-spec";
-import { buildManifests, defaultDesign, type Design } from "./model";
+import { DesignSpecSchema, designYaml, renderDesign } from "@tessera/shared/design/index";
+import { fromSpec, toSpec } from "./design-spec";
+import { defaultDesign, type Design } from "./model";
+import { previewDesign } from "./preview";
 
-/** Save then load: the spec crosses the wire and PostgreSQL's jsonb as JSON. */
+/** Save then load: the spec crosses the wire and PostgreSQL's jsonb as JSON; `get` parses it. */
 const saveAndLoad = (d: Design) =>
-  fromSpec(JSON.parse(JSON.stringify(toSpec(d))) as DesignSpec, "unused-fallback-image");
+  fromSpec(DesignSpecSchema.parse(JSON.parse(JSON.stringify(toSpec(d)))), "unused-fallback-image");
+const manifestsOf = (d: Design) => previewDesign(d).manifests;
 
 describe("designer ↔ saved design spec", () => {
   it("round-trips the default design, leaving out values equal to the API's defaults", () => {
@@ -78,35 +80,44 @@ describe("designer ↔ saved design spec", () => {
     const back = saveAndLoad(d);
     expect(back.design).toEqual(d);
     expect(back.notes).toEqual([]);
-    expect(buildManifests(back.design)).toEqual(buildManifests(d));
-    expect(buildManifests(back.design).map((m) => m.kind)).toEqual(["ModelServing"]);
+    expect(manifestsOf(back.design)).toEqual(manifestsOf(d));
+    expect(manifestsOf(back.design).map((m) => m.kind)).toEqual(["ModelServing"]);
   });
 
   it("saves the gang minimum a relaxed role shows when none was typed", () => {
     const d: Design = { ...defaultDesign(), gang: "relaxed" };
     d.roles = d.roles.map((r, i) => ({ ...r, replicas: i }));
-    // The form shows 1 and renders min(1, replicas); the API alone would render all replicas.
+    // The form shows 1 (0 without replicas); the spec alone would gang all replicas.
     expect(toSpec(d).roles.map((r) => r.minReplicas)).toEqual([0, 1]);
-    expect(buildManifests(saveAndLoad(d).design)).toEqual(buildManifests(d));
+    // A typed minimum is sent as typed, even above the replicas: the schema names the field.
+    const withMin = (min: number) =>
+      d.roles.map((r) => (r.name === "decode" ? { ...r, minReplicas: min } : r));
+    d.roles = withMin(3);
+    expect(toSpec(d).roles.map((r) => r.minReplicas)).toEqual([0, 3]);
+    expect(previewDesign(d).messages).toContainEqual({
+      level: "error",
+      where: "role decode · gang min replicas",
+      message: "must be ≤ replicas (1)",
+    });
+    d.roles = withMin(1);
+    expect(manifestsOf(saveAndLoad(d).design)).toEqual(manifestsOf(d));
   });
 
-  it("shows what the API renders for a relaxed spec without minimums and notes kinds it cannot show", () => {
+  it("shows what the API renders for a relaxed spec without minimums and a kind the name does not say", () => {
     const spec = toSpec(defaultDesign());
-    const loaded = fromSpec(
-      {
-        ...spec,
-        gang: "relaxed",
-        roles: spec.roles.map((r) => (r.name === "prefill" ? { ...r, kind: "mixed" } : r)),
-      },
-      "img",
-    );
-    expect(loaded.design.roles.map((r) => [r.replicas, r.minReplicas])).toEqual([
-      [1, 1],
-      [2, 2],
+    const saved = {
+      ...spec,
+      gang: "relaxed" as const,
+      roles: spec.roles.map((r) => (r.name === "prefill" ? { ...r, kind: "mixed" as const } : r)),
+    };
+    const loaded = fromSpec(saved, "img");
+    expect(loaded.design.roles.map((r) => [r.kind, r.replicas, r.minReplicas])).toEqual([
+      ["mixed", 1, 1],
+      [undefined, 2, 2],
     ]);
-    expect(loaded.notes).toEqual([
-      "role prefill is mixed in the saved design; the designer takes the kind from the name (prefill)",
-    ]);
+    expect(loaded.notes).toEqual([]);
+    // The preview is the saved version's render, kinds and minimums included.
+    expect(previewDesign(loaded.design).yaml).toBe(designYaml(renderDesign(saved)));
   });
 
   it("keeps fields the designer does not edit across load and save", () => {
@@ -120,8 +131,10 @@ describe("designer ↔ saved design spec", () => {
       },
       "img",
     );
-    expect(loaded.notes).toEqual([expect.stringContaining('gang "none"')]);
+    expect(loaded.notes).toEqual([]);
+    expect(loaded.design.gang).toBe("none");
     const again = toSpec(loaded.design, loaded.carried);
+    expect(again.gang).toBe("none");
     expect(again.modelUri).toBe("s3://weights/qwen3");
     expect(again.autoscaling).toEqual({
       metric: "m",
@@ -129,10 +142,10 @@ describe("designer ↔ saved design spec", () => {
       minReplicas: 1,
       maxReplicas: 4,
     });
-  });
-
-  it("derives workers as the API renders them", () => {
-    expect(derivedWorkers({ tensorParallel: 8, pipelineParallel: 2, gpusPerPod: 8 })).toBe(1);
-    expect(derivedWorkers({ tensorParallel: 1, pipelineParallel: 1, gpusPerPod: 0 })).toBe(0);
+    // The preview renders them too, as the API will.
+    const preview = previewDesign(loaded.design, loaded.carried);
+    expect(preview.manifests.map((m) => m.kind)).toContain("AutoscalingPolicy");
+    expect(preview.yaml).toContain("s3://weights/qwen3");
+    expect(preview.yaml).toContain("schedulerName: default-scheduler");
   });
 });

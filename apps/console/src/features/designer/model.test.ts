@@ -3,36 +3,32 @@ import { describe, expect, it } from "vitest";
 import { previewModelServing } from "@tessera/shared/placement/model-serving";
 import { validateManifest } from "@tessera/shared/validate/validate-manifest";
 import { sampleFabric } from "../topology/layout";
-import {
-  buildManifests,
-  defaultDesign,
-  gpusPerGroup,
-  toYaml,
-  validateDesign,
-  type Design,
-} from "./model";
+import { defaultDesign, gpusPerGroup, type Design } from "./model";
+import { previewDesign } from "./preview";
 
 describe("designer model", () => {
   it("generates a valid ModelServing, ModelServer (PD-grouped) and ModelRoute", () => {
     const d = defaultDesign();
-    const ms = buildManifests(d);
-    expect(ms.map((m) => m.kind)).toEqual(["ModelServing", "ModelServer", "ModelRoute"]);
-    for (const m of ms) expect(validateManifest(m)).toMatchObject({ ok: true });
-    expect(validateDesign(d, ms)).toEqual([]);
-    const server = ms[1]?.spec as {
+    const { manifests, messages } = previewDesign(d);
+    expect(manifests.map((m) => m.kind)).toEqual(["ModelServing", "ModelServer", "ModelRoute"]);
+    for (const m of manifests) expect(validateManifest(m)).toMatchObject({ ok: true });
+    expect(messages).toEqual([]);
+    const server = manifests[1]?.spec as {
       workloadSelector: { pdGroup?: { prefillLabels: Record<string, string> } };
     };
     expect(server.workloadSelector.pdGroup?.prefillLabels).toEqual({
-      "modelserving.volcano.sh/role": "prefill",
+      "tessera.io/pd-role": "prefill",
     });
   });
 
   it("writes plain YAML (no anchors) that round-trips to the same objects", () => {
-    const ms = buildManifests({ ...defaultDesign(), podLabels: { "tessera.io/engine": "sim" } });
-    const text = toYaml(ms);
-    expect(text).not.toMatch(/[&*]a\d/);
-    expect(parseAllDocuments(text).map((d) => d.toJS() as unknown)).toEqual(ms);
-    expect((parse(text.split("---\n")[0] ?? "") as { kind: string }).kind).toBe("ModelServing");
+    const { manifests, yaml } = previewDesign({
+      ...defaultDesign(),
+      podLabels: { "tessera.io/engine": "sim" },
+    });
+    expect(yaml).not.toMatch(/[&*]a\d/);
+    expect(parseAllDocuments(yaml).map((d) => d.toJS() as unknown)).toEqual(manifests);
+    expect((parse(yaml.split("---\n")[0] ?? "") as { kind: string }).kind).toBe("ModelServing");
   });
 
   it("maps gang and topology choices to Kthena fields", () => {
@@ -44,7 +40,7 @@ describe("designer model", () => {
       topologyMode: "soft",
     };
     d.roles = d.roles.map((r) => ({ ...r, minReplicas: 1 }));
-    const spec = buildManifests(d)[0]?.spec as {
+    const spec = previewDesign(d).manifests[0]?.spec as {
       template: { gangPolicy?: unknown; networkTopology?: unknown };
     };
     expect(spec.template.gangPolicy).toEqual({ minRoleReplicas: { prefill: 1, decode: 1 } });
@@ -54,7 +50,7 @@ describe("designer model", () => {
     });
   });
 
-  it("reports schema errors and design warnings", () => {
+  it("reports spec errors on the form's fields, and design warnings", () => {
     const d = defaultDesign();
     d.name = "Bad_Name";
     d.roles[1] = {
@@ -67,30 +63,58 @@ describe("designer model", () => {
     };
     d.roleTier = 2;
     d.groupTier = 1;
-    const msgs = validateDesign(d, buildManifests(d));
-    expect(
-      msgs.some((m) => m.level === "error" && m.where.startsWith("ModelServing metadata.name")),
-    ).toBe(true);
-    expect(msgs).toContainEqual(
+    d.podLabels = { "tessera.io/pd-role": "x" };
+    const { messages } = previewDesign(d);
+    expect(messages).toContainEqual({
+      level: "error",
+      where: "Name",
+      message: "must be a DNS-1035 label",
+    });
+    expect(messages).toContainEqual({
+      level: "error",
+      where: "Pod label tessera.io/pd-role",
+      message: "key is set by Tessera from the role kind",
+    });
+    expect(messages).toContainEqual(
       expect.objectContaining({
         level: "warning",
         where: "role decode",
         message: "TP×PP = 8 GPUs but 2 pods × 2 GPUs = 4",
       }),
     );
-    expect(msgs).toContainEqual(expect.objectContaining({ level: "error", where: "network tier" }));
+    expect(messages).toContainEqual(
+      expect.objectContaining({ level: "error", where: "network tier" }),
+    );
+    // The object schemas' own messages are not repeated for a spec the schema already rejects.
+    expect(messages.some((m) => m.where.startsWith("ModelServing "))).toBe(false);
+  });
+
+  it("names the role and field of a role problem, and prefill without decode", () => {
+    const d = defaultDesign();
+    d.roles = d.roles.slice(0, 1).map((r) => ({ ...r, name: "prefill-long-name" }));
+    const { messages } = previewDesign(d);
+    expect(messages).toContainEqual({
+      level: "error",
+      where: "role prefill-long-name · name",
+      message: "must be at most 12 character(s)",
+    });
+    expect(messages).toContainEqual({
+      level: "error",
+      where: "Roles",
+      message: "prefill and decode roles come together",
+    });
   });
 
   it("previews placement on the sample fabric: fits under one spine, fails when too wide", () => {
     const d = defaultDesign();
     expect(gpusPerGroup(d)).toBe(10);
-    const ms = validateManifest(buildManifests(d)[0]);
+    const ms = validateManifest(previewDesign(d).manifests[0]);
     if ("skipped" in ms || !ms.ok || ms.kind !== "ModelServing") throw new Error("invalid");
     const [g] = previewModelServing(sampleFabric(), ms.value);
     expect(g?.status).toBe("Placed");
     expect(g?.pods).toHaveLength(5);
     const wide = validateManifest(
-      buildManifests({
+      previewDesign({
         ...d,
         groupTier: 1,
         roles: [
@@ -103,7 +127,7 @@ describe("designer model", () => {
             gpusPerPod: 8,
           },
         ],
-      })[0],
+      }).manifests[0],
     );
     if ("skipped" in wide || !wide.ok || wide.kind !== "ModelServing") throw new Error("invalid");
     const [w] = previewModelServing(sampleFabric(), wide.value);

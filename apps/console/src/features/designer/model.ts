@@ -1,21 +1,27 @@
-// The topology designer's state and the Kthena objects it generates: a ModelServing with prefill and
-// decode roles (entry + workers, TP/PP, GPUs per pod), gang policy and network tier, plus the
-// ModelServer (PD-grouped) and ModelRoute that put it behind the router. Pure, so the YAML,
-// validation and placement preview update on every keystroke in the browser.
-import { stringify } from "yaml";
-import { validateManifest } from "@tessera/shared/validate/validate-manifest";
-import { LABEL_GROUP_NAME, LABEL_ROLE } from "@tessera/shared/api/labels";
+// The topology designer's state: a ModelServing with prefill and decode roles (entry + workers,
+// TP/PP, GPUs per pod), gang policy and network tier, and whether the ModelServer and ModelRoute
+// that put it behind the router are generated. The objects themselves come from @tessera/shared's
+// design renderer (preview.ts), the same one the API deploys saved designs with; this file keeps
+// the form's state and the advice only the designer gives.
+import { ENGINE_DEFAULTS } from "@tessera/shared/design/index";
+import type { DesignSpec } from "@tessera/shared/design/index";
 
-export type Engine = "vLLM" | "SGLang";
+export { ENGINE_DEFAULTS };
+
+export type Engine = DesignSpec["engine"];
+
+export type RoleKind = DesignSpec["roles"][number]["kind"];
 
 export interface RoleDesign {
   name: string;
+  /** prefill / decode (paired by the router) or mixed; undefined: from the name (roleKind). */
+  kind?: RoleKind;
   replicas: number;
   workerReplicas: number;
   tensorParallel: number;
   pipelineParallel: number;
   gpusPerPod: number;
-  /** Relaxed gang: role replicas that must be scheduled together (undefined: all). */
+  /** Relaxed gang: role replicas that must be scheduled together (undefined: the form's 1). */
   minReplicas?: number;
 }
 
@@ -28,7 +34,8 @@ export interface Design {
   /** ServingGroups (ModelServing spec.replicas). */
   servingGroups: number;
   roles: RoleDesign[];
-  gang: "strict" | "relaxed";
+  /** none: the default scheduler, no Volcano PodGroup (and so no network topology either). */
+  gang: DesignSpec["gang"];
   /** Highest HyperNode tier one ServingGroup may span (undefined: no limit). */
   groupTier?: number;
   /** Highest tier one role replica (entry + workers) may span. */
@@ -39,11 +46,6 @@ export interface Design {
   /** Extra pod labels (e.g. tessera.io/engine=sim for simulated engines on a local cluster). */
   podLabels: Record<string, string>;
 }
-
-export const ENGINE_DEFAULTS: Record<Engine, { image: string; port: number }> = {
-  vLLM: { image: "vllm/vllm-openai:latest", port: 8000 },
-  SGLang: { image: "lmsysorg/sglang:latest", port: 30000 },
-};
 
 export const MODELS = [
   "Qwen/Qwen3-8B",
@@ -88,139 +90,10 @@ export function defaultDesign(): Design {
   };
 }
 
-// A type alias (not an interface) so it is assignable to the API's `Record<string, unknown>` input.
-export type Manifest = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
-  spec: Record<string, unknown>;
-};
-
-function container(d: Design, r: RoleDesign, entry: boolean) {
-  const port = ENGINE_DEFAULTS[d.engine].port;
-  const args =
-    d.engine === "vLLM"
-      ? [
-          "--model",
-          d.model,
-          "--port",
-          String(port),
-          "--tensor-parallel-size",
-          String(r.tensorParallel),
-          "--pipeline-parallel-size",
-          String(r.pipelineParallel),
-        ]
-      : [
-          "--model-path",
-          d.model,
-          "--port",
-          String(port),
-          "--tp",
-          String(r.tensorParallel),
-          "--pp",
-          String(r.pipelineParallel),
-        ];
-  if (r.name === "prefill" || r.name === "decode")
-    args.push(d.engine === "vLLM" ? "--kv-transfer-role" : "--disaggregation-mode", r.name);
-  return {
-    name: entry ? "engine" : "worker",
-    image: d.image,
-    args,
-    ...(entry ? { ports: [{ name: "http", containerPort: port }] } : {}),
-    resources: {
-      requests: { "nvidia.com/gpu": String(r.gpusPerPod) },
-      limits: { "nvidia.com/gpu": String(r.gpusPerPod) },
-    },
-  };
-}
-
-export function buildManifests(d: Design): Manifest[] {
-  const labels = { app: d.name, ...d.podLabels };
-  const policy = (tier: number | undefined) =>
-    tier === undefined ? undefined : { mode: d.topologyMode, highestTierAllowed: tier };
-  const groupPolicy = policy(d.groupTier);
-  const rolePolicy = policy(d.roleTier);
-  const minRoleReplicas =
-    d.gang === "relaxed"
-      ? Object.fromEntries(d.roles.map((r) => [r.name, Math.min(r.minReplicas ?? 1, r.replicas)]))
-      : undefined;
-  const serving: Manifest = {
-    apiVersion: "workload.serving.volcano.sh/v1alpha1",
-    kind: "ModelServing",
-    metadata: { name: d.name, namespace: d.namespace },
-    spec: {
-      schedulerName: "volcano",
-      replicas: d.servingGroups,
-      template: {
-        ...(minRoleReplicas ? { gangPolicy: { minRoleReplicas } } : {}),
-        ...(groupPolicy || rolePolicy
-          ? {
-              networkTopology: {
-                ...(groupPolicy ? { groupPolicy } : {}),
-                ...(rolePolicy ? { rolePolicy } : {}),
-              },
-            }
-          : {}),
-        roles: d.roles.map((r) => ({
-          name: r.name,
-          replicas: r.replicas,
-          entryTemplate: { metadata: { labels }, spec: { containers: [container(d, r, true)] } },
-          workerReplicas: r.workerReplicas,
-          ...(r.workerReplicas > 0
-            ? {
-                workerTemplate: {
-                  metadata: { labels },
-                  spec: { containers: [container(d, r, false)] },
-                },
-              }
-            : {}),
-        })),
-      },
-    },
-  };
-  if (!d.routing) return [serving];
-  const names = d.roles.map((r) => r.name);
-  const pd = names.includes("prefill") && names.includes("decode");
-  const server: Manifest = {
-    apiVersion: "networking.serving.volcano.sh/v1alpha1",
-    kind: "ModelServer",
-    metadata: { name: d.name, namespace: d.namespace },
-    spec: {
-      model: d.model,
-      inferenceEngine: d.engine,
-      workloadSelector: {
-        matchLabels: { app: d.name },
-        ...(pd
-          ? {
-              pdGroup: {
-                groupKey: LABEL_GROUP_NAME,
-                prefillLabels: { [LABEL_ROLE]: "prefill" },
-                decodeLabels: { [LABEL_ROLE]: "decode" },
-              },
-            }
-          : {}),
-      },
-      workloadPort: { port: ENGINE_DEFAULTS[d.engine].port },
-      ...(pd ? { kvConnector: { type: d.engine === "vLLM" ? "nixl" : "mooncake" } } : {}),
-    },
-  };
-  const route: Manifest = {
-    apiVersion: "networking.serving.volcano.sh/v1alpha1",
-    kind: "ModelRoute",
-    metadata: { name: d.name, namespace: d.namespace },
-    spec: {
-      modelName: d.model,
-      rules: [{ name: "default", targetModels: [{ modelServerName: d.name }] }],
-    },
-  };
-  return [serving, server, route];
-}
-
-export function toYaml(manifests: readonly Manifest[]): string {
-  return manifests
-    .map((m) => stringify(m, { lineWidth: 0, aliasDuplicateObjects: false }))
-    .join("---\n");
-}
+/** A role's kind: as chosen, else what its name says ("prefill…", "decode…", anything else mixed). */
+export const roleKind = (r: Pick<RoleDesign, "name" | "kind">): RoleKind =>
+  r.kind ??
+  (r.name.startsWith("prefill") ? "prefill" : r.name.startsWith("decode") ? "decode" : "mixed");
 
 export interface DesignMessage {
   level: "error" | "warning";
@@ -228,18 +101,9 @@ export interface DesignMessage {
   message: string;
 }
 
-/** Schema validation (the same zod schemas the API and CRDs use) plus design-level checks. */
-export function validateDesign(d: Design, manifests: readonly Manifest[]): DesignMessage[] {
+/** Advice on the design's shape that the spec schema does not enforce (the API accepts these). */
+export function designChecks(d: Design): DesignMessage[] {
   const out: DesignMessage[] = [];
-  for (const m of manifests) {
-    const r = validateManifest(m);
-    if ("skipped" in r) continue;
-    if (!r.ok)
-      for (const i of r.issues)
-        out.push({ level: "error", where: `${m.kind} ${i.path}`, message: i.message });
-  }
-  if (d.roles.length === 0)
-    out.push({ level: "error", where: "roles", message: "add at least one role" });
   for (const r of d.roles) {
     const pods = 1 + r.workerReplicas;
     const shards = r.tensorParallel * r.pipelineParallel;
@@ -257,18 +121,17 @@ export function validateDesign(d: Design, manifests: readonly Manifest[]): Desig
           "tensor parallelism across pods crosses the network on every layer; prefer PP across pods",
       });
   }
+  if (d.gang === "none" && (d.groupTier !== undefined || d.roleTier !== undefined))
+    out.push({
+      level: "warning",
+      where: "network tier",
+      message: "without a gang there is no Volcano PodGroup, so the tiers are not enforced",
+    });
   if (d.groupTier !== undefined && d.roleTier !== undefined && d.roleTier > d.groupTier)
     out.push({
       level: "error",
       where: "network tier",
       message: "a role replica cannot span a higher tier than its ServingGroup",
-    });
-  const names = d.roles.map((r) => r.name);
-  if (names.includes("prefill") !== names.includes("decode"))
-    out.push({
-      level: "warning",
-      where: "roles",
-      message: "xPyD needs both a prefill and a decode role for PD routing",
     });
   return out;
 }
