@@ -29,6 +29,16 @@ describe("engineTarget", () => {
     });
   });
 
+  it("serves the name clients call: --served-model-name over the weights' --model/--model-path", () => {
+    const withArgs = (args: string[]) =>
+      engineTarget(pod({ spec: { containers: [{ name: "c", args }] } }))?.model;
+    expect(withArgs(["--model", "s3://w/qwen", "--served-model-name", "qwen3"])).toBe("qwen3");
+    expect(withArgs(["--model-path", "/weights/q", "--served-model-name=q3"])).toBe("q3");
+    expect(withArgs(["--model-path", "/weights/q", "--port", "30000"])).toBe("/weights/q");
+    expect(withArgs(["--model=org/m"])).toBe("org/m");
+    expect(withArgs(["--port", "8000"])).toBe("sim-model");
+  });
+
   it("prefers the annotation for the model and the port named http", () => {
     const p = pod({
       metadata: { name: "p", namespace: "ns", uid: "u", annotations: { [MODEL_ANNOTATION]: "m2" } },

@@ -53,6 +53,26 @@ export interface PodEngineTarget {
   node: string;
 }
 
+/**
+ * The model name clients call, as the engine would serve it: vLLM and SGLang answer to
+ * --served-model-name when given, else to the weights' name (--model / --model-path).
+ */
+function modelFromArgs(containers: readonly { command?: string[]; args?: string[] }[]) {
+  let weights: string | undefined;
+  for (const c of containers) {
+    const args = [...(c.command ?? []), ...(c.args ?? [])];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] ?? "";
+      const eq = a.indexOf("=");
+      const flag = eq < 0 ? a : a.slice(0, eq);
+      const value = eq < 0 ? args[i + 1] : a.slice(eq + 1);
+      if (flag === "--served-model-name" && value) return value;
+      if ((flag === "--model" || flag === "--model-path") && value) weights ??= value;
+    }
+  }
+  return weights;
+}
+
 /** What engine a Running pod needs, or undefined (not running, no IP, being deleted). */
 export function engineTarget(pod: V1Pod): PodEngineTarget | undefined {
   const ip = pod.status?.podIP;
@@ -61,19 +81,7 @@ export function engineTarget(pod: V1Pod): PodEngineTarget | undefined {
   const name = pod.metadata?.name ?? "";
   const annotations = pod.metadata?.annotations ?? {};
   const containers = pod.spec?.containers ?? [];
-  let model = annotations[MODEL_ANNOTATION];
-  if (!model) {
-    for (const c of containers) {
-      const args = [...(c.command ?? []), ...(c.args ?? [])];
-      for (let i = 0; i < args.length; i++) {
-        const a = args[i] ?? "";
-        if (a === "--model" || a === "--served-model-name") model = args[i + 1];
-        else if (a.startsWith("--model=")) model = a.slice("--model=".length);
-        if (model) break;
-      }
-      if (model) break;
-    }
-  }
+  const model = annotations[MODEL_ANNOTATION] || modelFromArgs(containers);
   let port = Number(annotations[PORT_ANNOTATION]);
   if (!Number.isInteger(port) || port <= 0) {
     const ports = containers.flatMap((c) => c.ports ?? []);
