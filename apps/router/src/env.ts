@@ -42,6 +42,10 @@ export const EnvSchema = z.object({
   USAGE_STREAM: z.string().default("tessera:usage"),
   USAGE_SPOOL_PATH: z.string().optional(),
   TESSERA_CLUSTER: z.string().optional(),
+  // Prefill/decode decider (docs/router.md "Prefill/decode disaggregation"): the router-wide kind,
+  // and optionally the whole decider config as JSON (per-ModelServer overrides under "servers").
+  PD_DECIDER: z.enum(["always", "threshold", "queue-aware"]).optional(),
+  PD_DECIDER_CONFIG: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

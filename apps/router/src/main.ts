@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import { readEnv } from "./env.ts";
 import type { Env } from "./env.ts";
+import { pdConfigFromEnv } from "./pd/decider.ts";
 import type { TenancyOptions } from "./tenancy/tenancy.ts";
 import { Router } from "./router.ts";
 import { FileSource } from "./sources/file/file-source.ts";
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
     debug: env.DEBUG_ENDPOINTS,
     debugDecisions: env.DEBUG_DECISIONS,
+    pd: pdConfigFromEnv(env.PD_DECIDER, env.PD_DECIDER_CONFIG),
     scraper: {
       intervalMs: env.METRICS_SCRAPE_INTERVAL_MS,
       staleAfterMs: env.METRICS_STALE_AFTER_MS,

@@ -16,6 +16,8 @@ import { createRouterMetrics } from "./metrics/metrics.ts";
 import type { RouterMetrics } from "./metrics/metrics.ts";
 import { AccessLog } from "./observability/access-log.ts";
 import { DecisionRing } from "./observability/debug.ts";
+import type { PdDeciderConfigInput } from "./pd/decider.ts";
+import { PdRuntime } from "./pd/runtime.ts";
 import { registerBuiltinPlugins } from "./plugins/builtin.ts";
 import { EMPTY_TABLE, buildRoutingTable } from "./routing/table.ts";
 import type { RoutingTable } from "./routing/table.ts";
@@ -59,6 +61,8 @@ export interface RouterOptions {
   usageHooks?: UsageHook[];
   /** Include Node process metrics (default true). */
   defaultMetrics?: boolean;
+  /** Prefill/decode decider, router-wide and per ModelServer (docs/router.md; default `always`). */
+  pd?: PdDeciderConfigInput;
 }
 
 export interface ResolvedRouterOptions {
@@ -86,6 +90,7 @@ export class Router {
   readonly scraper: MetricScraper;
   readonly accessLog: AccessLog;
   readonly decisions: DecisionRing;
+  readonly pd: PdRuntime;
   readonly registry: PluginRegistry;
   readonly options: ResolvedRouterOptions;
   readonly random: () => number;
@@ -116,6 +121,7 @@ export class Router {
     );
     this.accessLog = new AccessLog(opts.accessLog === false ? null : this.logger);
     this.decisions = new DecisionRing(opts.debugDecisions ?? 64);
+    this.pd = new PdRuntime(opts.pd, this.metrics.registry);
     this.registry = opts.registry ?? registerBuiltinPlugins();
     this.random = opts.random ?? Math.random;
     this.tenancy =

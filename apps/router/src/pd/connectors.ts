@@ -38,6 +38,8 @@ export interface PdContext {
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
   readonly random: () => number;
+  /** Called once the prefill request has settled (answered, failed or cancelled). */
+  readonly onPrefillDone?: (() => void) | undefined;
 }
 
 export type Connector = (
@@ -103,6 +105,7 @@ async function runPrefill(
   } finally {
     ep.inFlight--;
     cx.metrics.activeUpstream.dec();
+    cx.onPrefillDone?.();
   }
 }
 

@@ -10,6 +10,7 @@ import type { ApiKind } from "../framework/request.ts";
 import type { IdentifiedCaller, UsageRecord } from "../framework/request-control.ts";
 import type { EndpointState } from "../endpoints/pool.ts";
 import { connectorFor } from "../pd/connectors.ts";
+import { releaseOnFirstToken } from "../pd/first-token.ts";
 import type { PdContext, PdPair } from "../pd/connectors.ts";
 import type { ServerEntry } from "../routing/table.ts";
 import { matchRoute } from "../routing/table.ts";
@@ -300,22 +301,41 @@ async function servePd(
       `no ready decode endpoint for ModelServer ${server.key}`,
     );
   const decodes = await schedule(router, st, "decode", decodeEps);
-  const pairs: PdPair[] = [];
-  for (const d of decodes) {
+  // The prefill endpoint of one decode endpoint's group, by the prefill profile (null: none).
+  const prefillFor = async (d: Endpoint): Promise<EndpointState | null> => {
     const group = pd.groupOf.get(d.id);
     const g = group === undefined ? undefined : pd.groups.get(group);
-    if (g === undefined || g.prefill.length === 0) continue;
-    let best: Endpoint[];
+    if (g === undefined || g.prefill.length === 0) return null;
     try {
-      best = await router.scheduler
+      const best = await router.scheduler
         .profile("prefill")
         .run(st, eligible(g.prefill), router.decisions);
+      return (best[0] as EndpointState | undefined) ?? null;
     } catch (err) {
-      if (err instanceof SchedulingError) continue;
+      if (err instanceof SchedulingError) return null;
       throw err;
     }
-    const p = best[0];
-    if (p !== undefined) pairs.push({ prefill: p as EndpointState, decode: d as EndpointState });
+  };
+  const first = router.pd.needsPrefill(server.key)
+    ? await prefillFor(decodes[0] as Endpoint)
+    : null;
+  const choice = await router.pd.decide(
+    router.scheduler,
+    st,
+    server.key,
+    decodes,
+    first,
+    router.handle.now(),
+    router.decisions,
+  );
+  if (!choice.remote) {
+    await servePdLocal(router, st, server, decodes, choice.decodeUncached, headers, timeoutMs);
+    return;
+  }
+  const pairs: PdPair[] = [];
+  for (const [i, d] of decodes.entries()) {
+    const p = i === 0 && first !== null ? first : await prefillFor(d);
+    if (p !== null) pairs.push({ prefill: p, decode: d as EndpointState });
   }
   if (pairs.length === 0)
     throw new RouterError(
@@ -323,18 +343,10 @@ async function servePd(
       `no prefill endpoint shares a PD group with a decode endpoint of ${server.key}`,
     );
 
-  const cx: PdContext = {
-    pools: router.pools,
-    metrics: router.metrics,
-    serverName: server.key,
-    path: st.path,
-    headers,
-    body: st.body,
-    timeoutMs,
-    signal: st.ac.signal,
-    random: router.random,
-  };
   const connector = connectorFor(server.connector);
+  // Prefill tokens charged to the prefill endpoint until its prefill settles (not for `always`,
+  // which keeps the router's pre-decider behaviour and reads no accounting).
+  const account = choice.params.decider !== "always";
   const maxAttempts =
     server.retry !== null ? Math.min(pairs.length, server.retry.attempts + 1) : pairs.length;
   let last: AttemptFailure | null = null;
@@ -345,6 +357,23 @@ async function servePd(
       if (server.retry !== null && server.retry.intervalMs > 0)
         await sleep(server.retry.intervalMs, undefined, { signal: st.ac.signal });
     }
+    const tokens =
+      i === 0
+        ? (choice.prefillUncached ?? choice.decodeUncached[0] ?? 0)
+        : (choice.decodeUncached[decodes.indexOf(pair.decode)] ?? 0);
+    const release = account ? router.pd.ledger.add(pair.prefill.id, tokens) : undefined;
+    const cx: PdContext = {
+      pools: router.pools,
+      metrics: router.metrics,
+      serverName: server.key,
+      path: st.path,
+      headers,
+      body: st.body,
+      timeoutMs,
+      signal: st.ac.signal,
+      random: router.random,
+      onPrefillDone: release,
+    };
     st.attempts++;
     st.selected = pair.decode.id;
     st.prefill = pair.prefill.id;
@@ -374,6 +403,7 @@ async function servePd(
       router.metrics.upstreamDuration.labels(server.key, "pd").observe(dt);
       return;
     } finally {
+      release?.();
       pair.decode.inFlight--;
       router.metrics.activeUpstream.dec();
       const post = router.scheduler;
@@ -386,6 +416,70 @@ async function servePd(
     "pd_failed",
     `all prefill/decode pairs failed: ${last?.message ?? "no pair"}`,
   );
+}
+
+/**
+ * The PD decider said "local": the decode endpoints serve the request as a normal aggregated request
+ * (no prefill request, no kv_transfer_params), in the decode profile's order. Each attempt charges
+ * the endpoint's uncached prompt tokens to the prefill ledger until the first token (or the end).
+ */
+async function servePdLocal(
+  router: Router,
+  st: RequestState,
+  server: ServerEntry,
+  decodes: readonly Endpoint[],
+  uncached: readonly number[],
+  headers: Record<string, string | string[]>,
+  timeoutMs: number,
+): Promise<void> {
+  const payload = JSON.stringify(st.body);
+  const profile = router.scheduler.profile("decode");
+  const maxAttempts = server.retry !== null ? server.retry.attempts + 1 : decodes.length;
+  let last: AttemptFailure | null = null;
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const k = attempt % decodes.length;
+    const ep = decodes[k] as EndpointState;
+    if (attempt > 0) {
+      router.metrics.retries.inc({ server: server.key, reason: last?.kind ?? "unknown" });
+      if (server.retry !== null && server.retry.intervalMs > 0)
+        await sleep(server.retry.intervalMs, undefined, { signal: st.ac.signal });
+    }
+    st.attempts++;
+    st.selected = ep.id;
+    if (st.tDispatch === 0) st.tDispatch = performance.now();
+    const tA = performance.now();
+    const release = releaseOnFirstToken(st, router.pd.ledger.add(ep.id, uncached[k] ?? 0));
+    ep.inFlight++;
+    profile.preRequest(st, ep);
+    router.metrics.activeUpstream.inc();
+    let ok = false;
+    try {
+      const r = await proxyAttempt(router.pools, ep, st, {
+        path: st.path,
+        headers,
+        payload,
+        timeoutMs,
+        signal: st.ac.signal,
+      });
+      if (r !== null) {
+        if (r.kind === "aborted" || st.clientGone)
+          throw new RouterError("upstream_unavailable", "client closed the request");
+        last = r;
+        continue;
+      }
+      ok = (st.upstreamStatus ?? 0) < 400;
+      router.metrics.upstreamDuration
+        .labels(server.key, "aggregated")
+        .observe((performance.now() - tA) / 1000);
+      return;
+    } finally {
+      release();
+      ep.inFlight--;
+      router.metrics.activeUpstream.dec();
+      profile.postResponse(st, ep, ok);
+    }
+  }
+  allFailed(st, last);
 }
 
 function onError(router: Router, st: RequestState, err: unknown): void {

@@ -26,6 +26,16 @@ describe("PD decider simulation", () => {
     expect(mean(remote)).toBeGreaterThan(mean(local));
   });
 
+  it("decides with the router's deciders: threshold disaggregates uncached turns, queue-aware keeps cached ones local", () => {
+    // Every chat turn adds ≥ 50 uncached tokens on the decode engine: above llm-d's threshold of 16.
+    const threshold = runPd(CHAT, "threshold-16", "ib", 1, 1);
+    expect(threshold.turns.every((t) => t.disaggregated)).toBe(true);
+    // Idle engines and a cached prefix: prefilling 50–100 tokens locally beats queueing + transfer.
+    const qa = runPd(CHAT, "queue-aware", "ib", 1, 1);
+    expect(qa.turns.filter((t) => !t.disaggregated).length).toBeGreaterThan(qa.turns.length / 2);
+    // runPd throws if the router's prefill ledger did not return to zero.
+  });
+
   it("is deterministic for a seed", () => {
     const a = runPd(CHAT, "queue-aware", "tcp", 1, 2);
     const b = runPd(CHAT, "queue-aware", "tcp", 1, 2);

@@ -3,16 +3,33 @@
 // KV transfer over InfiniBand (8 µs/token + 1 ms) or TCP (32 µs/token + 5 ms). Multi-turn sessions:
 // (a) chat: 5K shared system prompt, ≈ 50 new user tokens and 100 output tokens per turn, 4 turns;
 // (b) code: 30K prefix per repository (4 repositories), ≈ 1.5K new tokens per turn, 200 output, 15 turns.
-// Each session sticks to one decode engine (hash of the session). Deciders: always-local,
-// always-disaggregate, threshold (disaggregate when > 16 prompt tokens are uncached on the decode
-// engine, llm-d's default) and queue-aware (threshold plus: only when the prefill engine's queued
-// prefill work + transfer beats the decode engine's own queued prefill work).
+// Each session sticks to one decode engine (hash of the session). Deciders: always-local (no
+// disaggregation: the baseline), and the router's PD deciders (apps/router/src/pd/decider.ts):
+// always (disaggregate every request), threshold (disaggregate when > 16 prompt tokens are uncached
+// on the decode engine, llm-d's default) and queue-aware (threshold plus: only when the prefill
+// engine's queued prefill work + transfer beats the decode engine's own queued prefill work).
 //
-// The router has no PD decider yet (its PD path always disaggregates when the ModelServer has PD
-// groups), so the deciders here are benchmark-local models of the candidates, not router code.
+// The decisions are the router's code: `decidePd` and `queuedPrefillTokens` with PdDeciderParams
+// set as an operator would for these engines (prefill cost and transfer cost of the transport), the
+// router's PrefillLedger (charged at dispatch, released at the first token or when the prefill
+// finishes, as servePd does), and the uncached-token estimate from the kv-cache-aware scorer's
+// KvBlockIndex fed by the simulated engines' KV events 5 ms after each step, with the engines' chained
+// block hashes (requestBlockHashes). Engine `waiting` counts reach the decider as a scrape would: a
+// snapshot at most 200 ms old.
 import { Simulation } from "@tessera/engine-sim";
 import type { Engine, EngineParams, RequestResult } from "@tessera/engine-sim";
-import { blockHashes } from "@tessera/shared/tokens/block-hash";
+import {
+  decidePd,
+  needsPrefillSide,
+  PdDeciderParams,
+  queuedPrefillTokens,
+} from "@tessera/router/pd/decider";
+import { PrefillLedger } from "@tessera/router/pd/prefill-ledger";
+import { uncachedTokens } from "@tessera/router/pd/uncached";
+import {
+  KvBlockIndex,
+  requestBlockHashes,
+} from "@tessera/router/plugins/scorer/kv-cache-aware/index";
 import { mulberry32 } from "@tessera/shared/tokens/tokenizer";
 import { summarize } from "../metrics/metrics.ts";
 import { barChart } from "../report/svg.ts";
@@ -79,18 +96,21 @@ const WORKLOADS: WorkloadSpec[] = [
 
 export type Decider = "always-local" | "always-disaggregate" | "threshold-16" | "queue-aware";
 const DECIDERS: Decider[] = ["always-local", "always-disaggregate", "threshold-16", "queue-aware"];
+/** The router's decider for each benchmark decider (always-local = a ModelServer without PD). */
+const ROUTER_DECIDER = {
+  "always-disaggregate": "always",
+  "threshold-16": "threshold",
+  "queue-aware": "queue-aware",
+} as const;
+/** KV events reach the router's index this long after the engine step (as in the kthena DES). */
+const KV_EVENT_DELAY_S = 0.005;
+/** The router's default metric scrape interval. */
+const SCRAPE_S = 0.2;
 
 interface TurnRecord {
   ttft: number;
   itl: readonly number[];
   disaggregated: boolean;
-}
-
-function uncached(e: Engine, tokens: readonly number[]): number {
-  const hs = blockHashes(tokens, BLOCK);
-  let m = 0;
-  while (m < hs.length && e.hasBlock(hs[m] as string)) m++;
-  return tokens.length - m * BLOCK;
 }
 
 export function runPd(
@@ -102,15 +122,57 @@ export function runPd(
 ): { turns: TurnRecord[]; virtualS: number } {
   const sim = new Simulation({ replicas: 0 });
   const params = { ...PD_ENGINE, ...TRANSPORTS[transport] };
-  const tPrefillMs = PD_ENGINE.tPrefillMs ?? 0.5;
-  const P = sim.addEngine({ preset: "8B-H100", params, seed, engineId: "prefill-0" });
+  const P = sim.addEngine({
+    preset: "8B-H100",
+    params,
+    seed,
+    engineId: "prefill-0",
+    kvEvents: true,
+  });
   const D = [0, 1, 2].map((i) =>
-    sim.addEngine({ preset: "8B-H100", params, seed: seed + 1 + i, engineId: `decode-${i}` }),
+    sim.addEngine({
+      preset: "8B-H100",
+      params,
+      seed: seed + 1 + i,
+      engineId: `decode-${i}`,
+      kvEvents: true,
+    }),
   );
-  // Router-local view: prefill tokens dispatched to an engine and not yet through their first token.
-  const pending = new Map<Engine, number>([P, ...D].map((e) => [e, 0]));
-  const tpf = tPrefillMs / 1000;
-  const xfer = (n: number) => (n * params.tTransferMs + params.transferSetupMs) / 1000;
+  // The router's side: its decider settings for these engines, its prefill ledger and its KV index.
+  const pdParams = PdDeciderParams.parse({
+    decider: decider === "always-local" ? "always" : ROUTER_DECIDER[decider],
+    thresholdTokens: 16,
+    prefillMsPerToken: PD_ENGINE.tPrefillMs,
+    transferMsPerToken: params.tTransferMs,
+    transferSetupMs: params.transferSetupMs,
+  });
+  const ledger = new PrefillLedger();
+  const index = new KvBlockIndex();
+  const engines = [P, ...D];
+  const idOf = new Map(
+    engines.map((e, i) => [e, `bench/${i === 0 ? "prefill" : "decode"}-${i}:8000`]),
+  );
+  const scraped = new Map<Engine, { at: number; waiting: number }>();
+  for (const e of engines)
+    e.onKvEvents((batch) =>
+      sim.at(sim.now + KV_EVENT_DELAY_S, () => index.apply(idOf.get(e) as string, batch.events)),
+    );
+  const waitingOf = (e: Engine) => {
+    let s = scraped.get(e);
+    if (s === undefined || sim.now - s.at >= SCRAPE_S) {
+      s = { at: sim.now, waiting: e.snapshot().waiting };
+      scraped.set(e, s);
+    }
+    return s.waiting;
+  };
+  const side = (e: Engine, hashes: readonly string[], promptLen: number) => {
+    const id = idOf.get(e) as string;
+    const uncached = uncachedTokens(promptLen, index.matched(id, hashes), BLOCK);
+    return {
+      uncachedTokens: uncached,
+      queuedTokens: queuedPrefillTokens(pdParams, ledger.get(id), waitingOf(e), false),
+    };
+  };
   const prefixes = Array.from({ length: w.prefixes }, (_, i) =>
     randomWords(w.prefixLen, hashSeed(seed, 41, i)),
   );
@@ -123,45 +185,48 @@ export function runPd(
     const prompt = [...history, ...user];
     const d = D[s % 3] as Engine;
     const t0 = sim.now;
-    const uD = uncached(d, prompt);
-    let remote = false;
-    if (decider === "always-disaggregate") remote = true;
-    else if (decider === "threshold-16") remote = uD > 16;
-    else if (decider === "queue-aware") {
-      const uP = uncached(P, prompt);
-      const local = ((pending.get(d) ?? 0) + uD) * tpf;
-      const viaP = ((pending.get(P) ?? 0) + uP) * tpf + xfer(prompt.length);
-      remote = uD > 16 && viaP < local;
-    }
+    const hashes = requestBlockHashes(prompt, BLOCK, Infinity);
+    const dSide = side(d, hashes, prompt.length);
+    const pSide = side(P, hashes, prompt.length);
+    const remote =
+      decider !== "always-local" &&
+      decidePd(pdParams, {
+        decode: dSide,
+        prefill: needsPrefillSide(pdParams) ? pSide : null,
+      }).remote;
     const finish = (r: RequestResult) => {
       turns.push({ ttft: (r.firstToken ?? r.finished) - t0, itl: r.itl, disaggregated: remote });
       if (k + 1 < w.turns)
         sim.at(sim.now + w.thinkS, () => turn(s, k + 1, [...prompt, ...r.outputTokens]));
     };
+    // As servePd: a local request charges the decode endpoint's uncached tokens until its first
+    // token; a remote one charges the prefill endpoint's until the prefill answers.
     const decode = (remoteTokens: number, owed: number) => {
-      pending.set(d, (pending.get(d) ?? 0) + owed);
+      const release = ledger.add(idOf.get(d) as string, owed);
       d.submit({
         promptTokens: prompt,
         maxTokens: w.outputTokens,
         remoteTokens,
-        onToken: (_id, _t, index) => {
-          if (index === 0) pending.set(d, (pending.get(d) ?? 0) - owed);
+        onToken: (_id, _t, i) => {
+          if (i === 0) release();
         },
-        onFinish: finish,
+        onFinish: (r) => {
+          release();
+          finish(r);
+        },
       });
     };
     if (!remote) {
-      decode(0, uD);
+      decode(0, dSide.uncachedTokens);
       return;
     }
-    const uP = uncached(P, prompt);
-    pending.set(P, (pending.get(P) ?? 0) + uP);
+    const release = ledger.add(idOf.get(P) as string, pSide.uncachedTokens);
     P.submit({
       promptTokens: prompt,
       maxTokens: 1,
       onFinish: () => {
-        pending.set(P, (pending.get(P) ?? 0) - uP);
-        decode(Math.floor(prompt.length / BLOCK) * BLOCK, 1);
+        release();
+        decode(Math.floor(prompt.length / BLOCK) * BLOCK, 0);
       },
     });
   };
@@ -172,7 +237,9 @@ export function runPd(
     sim.at(t, () => turn(s, 0, prefix));
     t += -Math.log(1 - rnd()) / w.sessionsPerS;
   }
-  return { turns, virtualS: sim.run() };
+  const virtualS = sim.run();
+  if (ledger.total() !== 0) throw new Error(`prefill ledger leaked ${ledger.total()} tokens`);
+  return { turns, virtualS };
 }
 
 export async function pdBenchmark(o: {
@@ -232,7 +299,9 @@ export async function pdBenchmark(o: {
       ` ${WORKLOADS[0]?.sessionsPerS}/s, 5K shared system prompt, 50 new + 100 output tokens per turn, 4 turns, 1 s think time.` +
       ` Code: ${WORKLOADS[1]?.sessions} sessions at ${WORKLOADS[1]?.sessionsPerS}/s, 30K prefix (4 repositories), 1.5K new + 200` +
       ` output tokens per turn, 15 turns, 2 s think time. Sessions stick to a decode engine. The deciders are` +
-      ` benchmark-local models (the router has no PD decider yet); the load levels were chosen once, not tuned per decider.`,
+      ` the router's PD deciders (apps/router/src/pd/decider.ts: always, threshold 16, queue-aware with the engines' prefill` +
+      ` and transfer costs) on the router's KV index fed by the engines' KV events; always-local is the no-PD baseline.` +
+      ` The load levels were chosen once, not tuned per decider.`,
     ``,
     markdownTable(
       rows.map((r) => ({
@@ -267,7 +336,7 @@ export async function pdBenchmark(o: {
     await updateSummary(
       "pd",
       [
-        `## pd — prefill/decode deciders (DES, benchmark-local deciders)`,
+        `## pd — prefill/decode deciders (DES, the router's decider code)`,
         ``,
         resultLine("pd", fig)
           .replace(/^RESULT pd /, "Figures: ")
