@@ -10,7 +10,6 @@ import type { ApiKind } from "../framework/request.ts";
 import type { IdentifiedCaller, UsageRecord } from "../framework/request-control.ts";
 import type { EndpointState } from "../endpoints/pool.ts";
 import { connectorFor } from "../pd/connectors.ts";
-import { releaseOnFirstToken } from "../pd/first-token.ts";
 import type { PdContext, PdPair } from "../pd/connectors.ts";
 import type { ServerEntry } from "../routing/table.ts";
 import { matchRoute } from "../routing/table.ts";
@@ -448,7 +447,9 @@ async function servePdLocal(
     st.selected = ep.id;
     if (st.tDispatch === 0) st.tDispatch = performance.now();
     const tA = performance.now();
-    const release = releaseOnFirstToken(st, router.pd.ledger.add(ep.id, uncached[k] ?? 0));
+    // Queued prefill until the first token; a non-streamed answer releases when the attempt ends.
+    const release = router.pd.ledger.add(ep.id, uncached[k] ?? 0);
+    st.onFirstEvent = release;
     ep.inFlight++;
     profile.preRequest(st, ep);
     router.metrics.activeUpstream.inc();
@@ -474,6 +475,7 @@ async function servePdLocal(
       return;
     } finally {
       release();
+      st.onFirstEvent = null;
       ep.inFlight--;
       router.metrics.activeUpstream.dec();
       profile.postResponse(st, ep, ok);

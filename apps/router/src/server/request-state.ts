@@ -59,6 +59,8 @@ export class RequestState implements InferenceRequest, SseSink {
   firstEventAt = 0;
   lastEventAt = 0;
   ttftTimer: HistogramChild | null = null;
+  /** Called once, at the first streamed event (e.g. the PD decider's prefill ledger release). */
+  onFirstEvent: (() => void) | null = null;
   itlTimer: HistogramChild | null = null;
   #prompt: string | null = null;
 
@@ -101,6 +103,7 @@ export class RequestState implements InferenceRequest, SseSink {
     if (this.firstEventAt === 0) {
       this.firstEventAt = now;
       this.ttftTimer?.observe((now - this.t0) / 1000);
+      this.onFirstEvent?.();
     } else {
       this.itlTimer?.observe((now - this.lastEventAt) / 1000);
     }
