@@ -198,10 +198,42 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
   if (eps.length === 0)
     throw new RouterError("no_ready_endpoint", `no ready endpoint for ModelServer ${server.key}`);
   const candidates = await schedule(router, st, "default", eps);
+  await serveAggregated(
+    router,
+    st,
+    server,
+    "default",
+    candidates,
+    null,
+    payload,
+    headers,
+    timeoutMs,
+  );
+}
+
+/**
+ * One aggregated request (an engine that prefills and decodes): tries the profile's candidates in
+ * order (with the ModelServer's retry policy) until one answers. With `prefillTokens` (the PD
+ * decider's "local" answer, per candidate) each attempt charges the endpoint's uncached prompt
+ * tokens to the prefill ledger until the first streamed token, or the end of a non-streamed answer.
+ */
+async function serveAggregated(
+  router: Router,
+  st: RequestState,
+  server: ServerEntry,
+  profileName: string,
+  candidates: readonly Endpoint[],
+  prefillTokens: readonly number[] | null,
+  payload: Buffer | string,
+  headers: Record<string, string | string[]>,
+  timeoutMs: number,
+): Promise<void> {
+  const profile = router.scheduler.profile(profileName);
   const maxAttempts = server.retry !== null ? server.retry.attempts + 1 : candidates.length;
   let last: AttemptFailure | null = null;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const ep = candidates[attempt % candidates.length] as EndpointState;
+    const k = attempt % candidates.length;
+    const ep = candidates[k] as EndpointState;
     if (attempt > 0) {
       router.metrics.retries.inc({ server: server.key, reason: last?.kind ?? "unknown" });
       if (server.retry !== null && server.retry.intervalMs > 0)
@@ -211,8 +243,11 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
     st.selected = ep.id;
     if (st.tDispatch === 0) st.tDispatch = performance.now();
     const tA = performance.now();
+    const release =
+      prefillTokens === null ? null : router.pd.ledger.add(ep.id, prefillTokens[k] ?? 0);
+    st.onFirstEvent = release;
     ep.inFlight++;
-    router.scheduler.profile("default").preRequest(st, ep);
+    profile.preRequest(st, ep);
     router.metrics.activeUpstream.inc();
     let ok = false;
     try {
@@ -235,9 +270,11 @@ async function serve(router: Router, req: IncomingMessage, st: RequestState): Pr
         .observe((performance.now() - tA) / 1000);
       return;
     } finally {
+      release?.();
+      st.onFirstEvent = null;
       ep.inFlight--;
       router.metrics.activeUpstream.dec();
-      router.scheduler.profile("default").postResponse(st, ep, ok);
+      profile.postResponse(st, ep, ok);
     }
   }
   allFailed(st, last);
@@ -328,7 +365,19 @@ async function servePd(
     router.decisions,
   );
   if (!choice.remote) {
-    await servePdLocal(router, st, server, decodes, choice.decodeUncached, headers, timeoutMs);
+    // Served by the decode engines alone, as an aggregated request without kv_transfer params.
+    const payload = JSON.stringify(st.body);
+    await serveAggregated(
+      router,
+      st,
+      server,
+      "decode",
+      decodes,
+      choice.decodeUncached,
+      payload,
+      headers,
+      timeoutMs,
+    );
     return;
   }
   const pairs: PdPair[] = [];
@@ -415,73 +464,6 @@ async function servePd(
     "pd_failed",
     `all prefill/decode pairs failed: ${last?.message ?? "no pair"}`,
   );
-}
-
-/**
- * The PD decider said "local": the decode endpoints serve the request as a normal aggregated request
- * (no prefill request, no kv_transfer_params), in the decode profile's order. Each attempt charges
- * the endpoint's uncached prompt tokens to the prefill ledger until the first token (or the end).
- */
-async function servePdLocal(
-  router: Router,
-  st: RequestState,
-  server: ServerEntry,
-  decodes: readonly Endpoint[],
-  uncached: readonly number[],
-  headers: Record<string, string | string[]>,
-  timeoutMs: number,
-): Promise<void> {
-  const payload = JSON.stringify(st.body);
-  const profile = router.scheduler.profile("decode");
-  const maxAttempts = server.retry !== null ? server.retry.attempts + 1 : decodes.length;
-  let last: AttemptFailure | null = null;
-  for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const k = attempt % decodes.length;
-    const ep = decodes[k] as EndpointState;
-    if (attempt > 0) {
-      router.metrics.retries.inc({ server: server.key, reason: last?.kind ?? "unknown" });
-      if (server.retry !== null && server.retry.intervalMs > 0)
-        await sleep(server.retry.intervalMs, undefined, { signal: st.ac.signal });
-    }
-    st.attempts++;
-    st.selected = ep.id;
-    if (st.tDispatch === 0) st.tDispatch = performance.now();
-    const tA = performance.now();
-    // Queued prefill until the first token; a non-streamed answer releases when the attempt ends.
-    const release = router.pd.ledger.add(ep.id, uncached[k] ?? 0);
-    st.onFirstEvent = release;
-    ep.inFlight++;
-    profile.preRequest(st, ep);
-    router.metrics.activeUpstream.inc();
-    let ok = false;
-    try {
-      const r = await proxyAttempt(router.pools, ep, st, {
-        path: st.path,
-        headers,
-        payload,
-        timeoutMs,
-        signal: st.ac.signal,
-      });
-      if (r !== null) {
-        if (r.kind === "aborted" || st.clientGone)
-          throw new RouterError("upstream_unavailable", "client closed the request");
-        last = r;
-        continue;
-      }
-      ok = (st.upstreamStatus ?? 0) < 400;
-      router.metrics.upstreamDuration
-        .labels(server.key, "aggregated")
-        .observe((performance.now() - tA) / 1000);
-      return;
-    } finally {
-      release();
-      st.onFirstEvent = null;
-      ep.inFlight--;
-      router.metrics.activeUpstream.dec();
-      profile.postResponse(st, ep, ok);
-    }
-  }
-  allFailed(st, last);
 }
 
 function onError(router: Router, st: RequestState, err: unknown): void {
