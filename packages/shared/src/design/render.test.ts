@@ -142,6 +142,7 @@ describe("design render", () => {
     const [serving, server] = renderDesign(
       design({
         gang: "none",
+        networkTopology: undefined,
         roles: [{ name: "m", kind: "mixed", replicas: 1, gpusPerPod: 0 }],
       }),
     );

@@ -67,6 +67,38 @@ describe("design spec", () => {
     ]);
   });
 
+  it("rejects network tiers nothing would enforce, and a role tier looser than its group's", () => {
+    const roles = [{ name: "m", kind: "mixed", replicas: 1 }];
+    const tiers = { group: { highestTierAllowed: 1 }, role: { highestTierAllowed: 2 } };
+    expect(problems({ ...base, roles, gang: "none", networkTopology: tiers })).toEqual([
+      [
+        "networkTopology",
+        "needs gang strict or relaxed: without a Volcano PodGroup no tier is enforced",
+      ],
+      ["networkTopology.role.highestTierAllowed", "must be ≤ the group's highestTierAllowed (1)"],
+    ]);
+    expect(
+      problems({
+        ...base,
+        roles,
+        gang: "none",
+        networkTopology: { role: { highestTierAllowed: 1 } },
+      }),
+    ).toEqual([
+      [
+        "networkTopology",
+        "needs gang strict or relaxed: without a Volcano PodGroup no tier is enforced",
+      ],
+    ]);
+    // Equal tiers, a role tier alone, or a gang: all accepted.
+    for (const [gang, networkTopology] of [
+      ["strict", { group: { highestTierAllowed: 2 }, role: { highestTierAllowed: 2 } }],
+      ["relaxed", { role: { highestTierAllowed: 3 } }],
+      ["none", {}],
+    ] as const)
+      expect(problems({ ...base, roles, gang, networkTopology }), gang).toEqual([]);
+  });
+
   it("derives workers from TP × PP and GPUs per pod", () => {
     expect(derivedWorkerReplicas({ tensorParallel: 8, pipelineParallel: 2, gpusPerPod: 8 })).toBe(
       1,

@@ -136,6 +136,28 @@ export const DesignSpecSchema = z
         message: "prefill and decode roles come together",
       });
     }
+    const nt = d.networkTopology;
+    // Volcano enforces tiers on a PodGroup; without a gang the controller creates none, so tiers
+    // would be accepted and silently ignored.
+    if (d.gang === "none" && (nt?.group !== undefined || nt?.role !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["networkTopology"],
+        message: "needs gang strict or relaxed: without a Volcano PodGroup no tier is enforced",
+      });
+    }
+    // A role replica's pods are a subset of its ServingGroup's, so its bound cannot be looser.
+    if (
+      nt?.group !== undefined &&
+      nt.role !== undefined &&
+      nt.role.highestTierAllowed > nt.group.highestTierAllowed
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["networkTopology", "role", "highestTierAllowed"],
+        message: `must be ≤ the group's highestTierAllowed (${nt.group.highestTierAllowed})`,
+      });
+    }
   });
 /** A parsed design spec (defaults filled in): what the renderer takes. */
 export type DesignSpec = z.output<typeof DesignSpecSchema>;

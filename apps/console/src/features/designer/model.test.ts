@@ -82,9 +82,11 @@ describe("designer model", () => {
         message: "TP×PP = 8 GPUs but 2 pods × 2 GPUs = 4",
       }),
     );
-    expect(messages).toContainEqual(
-      expect.objectContaining({ level: "error", where: "network tier" }),
-    );
+    expect(messages).toContainEqual({
+      level: "error",
+      where: "Role tier",
+      message: "must be ≤ the group's highestTierAllowed (1)",
+    });
     // The object schemas' own messages are not repeated for a spec the schema already rejects.
     expect(messages.some((m) => m.where.startsWith("ModelServing "))).toBe(false);
   });

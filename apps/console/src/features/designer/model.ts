@@ -121,18 +121,6 @@ export function designChecks(d: Design): DesignMessage[] {
           "tensor parallelism across pods crosses the network on every layer; prefer PP across pods",
       });
   }
-  if (d.gang === "none" && (d.groupTier !== undefined || d.roleTier !== undefined))
-    out.push({
-      level: "warning",
-      where: "network tier",
-      message: "without a gang there is no Volcano PodGroup, so the tiers are not enforced",
-    });
-  if (d.groupTier !== undefined && d.roleTier !== undefined && d.roleTier > d.groupTier)
-    out.push({
-      level: "error",
-      where: "network tier",
-      message: "a role replica cannot span a higher tier than its ServingGroup",
-    });
   return out;
 }
 
