@@ -121,9 +121,36 @@ describe("convertModelBooster", () => {
         command: string[];
       }
     ).command;
-    expect(cmd.slice(-2)).toEqual([
+    // Two pods per prefill replica: one vLLM on Ray, the entry starting the head, the worker joining.
+    expect(cmd.slice(0, 4)).toEqual([
+      "/bin/sh",
+      "-c",
+      'ray start --head --port=6379 --disable-usage-stats && exec "$@"',
+      "engine",
+    ]);
+    expect(cmd.slice(4, 6)).toEqual(["vllm", "serve"]);
+    expect(cmd.slice(-4)).toEqual([
       "--kv-transfer-config",
       JSON.stringify({ kv_connector: "NixlConnector", kv_role: "kv_producer" }),
+      "--distributed-executor-backend",
+      "ray",
+    ]);
+    const worker = ms.spec.template.roles[0]?.workerTemplate?.spec.containers[0] as unknown as {
+      name: string;
+      command: string[];
+      ports?: unknown;
+    };
+    expect(worker.name).toBe("worker");
+    expect(worker.command).toEqual(["ray", "start", "--block", "--address=$(ENTRY_ADDRESS):6379"]);
+    expect(worker.ports).toBeUndefined();
+    // A single-pod decode runs the server itself.
+    const decode = ms.spec.template.roles[1]?.entryTemplate.spec.containers[0] as unknown as {
+      command: string[];
+    };
+    expect(decode.command.slice(0, 2)).toEqual(["vllm", "serve"]);
+    expect(decode.command.slice(-2)).toEqual([
+      "--kv-transfer-config",
+      JSON.stringify({ kv_connector: "NixlConnector", kv_role: "kv_consumer" }),
     ]);
     expect(modelServer.spec["workloadSelector"]).toMatchObject({
       pdGroup: {

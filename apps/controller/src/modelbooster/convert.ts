@@ -1,6 +1,7 @@
 // ModelBooster → ModelServing + ModelServer + ModelRoute (reference §2.6), as a pure function.
 // Backends: vLLM (one "server" role), vLLM prefill/decode (roles "prefill" and "decode" with a KV
-// transfer config) and SGLang. Multi-node engines (`pods` > 1) become entry + workers of a role.
+// transfer config) and SGLang. Multi-node engines (`pods` > 1) become entry + workers of a role,
+// the workers joining the entry's engine (@tessera/shared's multiNodeArgv).
 // The model is fetched by an init container into the cache named by cacheURI (pvc:// mounts the
 // claim at /<claim>, hostpath:// mounts the host path, empty means an emptyDir), in a subdirectory
 // named by a hash of the model URI so several models can share one cache.
@@ -9,10 +10,11 @@ import {
   LABEL_MANAGED_BY_REGISTRY,
   LABEL_MODEL_SERVING_NAME,
   LABEL_ROLE,
+  multiNodeArgv,
   NETWORKING_API_VERSION,
   WORKLOAD_API_VERSION,
 } from "@tessera/shared";
-import type { ModelBooster } from "@tessera/shared";
+import type { EngineArgv, ModelBooster } from "@tessera/shared";
 import type { KubeObject, OwnerReference } from "../k8s/types.ts";
 import { fnv32a, safeEncode } from "../modelserving/hash.ts";
 
@@ -156,35 +158,41 @@ export function convertModelBooster(
             String(port),
           ]
         : ["vllm", "serve", model.path, "--served-model-name", served, "--port", String(port)];
-    const container = {
-      name: "engine",
+    const pods = Math.max(1, w.pods ?? 1);
+    // Workers of a multi-node engine join the entry's engine rather than serve one of their own.
+    const argv = multiNodeArgv(
+      type === "SGLang" ? "SGLang" : "vLLM",
+      { command: [...command, ...engineArgs(w.config), ...extraArgs], args: [] },
+      pods,
+    );
+    const container = (name: "engine" | "worker", launch: EngineArgv) => ({
+      name,
       image,
-      command: [...command, ...engineArgs(w.config), ...extraArgs],
-      ports: [{ name: "http", containerPort: port }],
+      command: [...launch.command, ...launch.args],
+      ...(name === "engine" ? { ports: [{ name: "http", containerPort: port }] } : {}),
       env,
       ...(backend.envFrom ? { envFrom: backend.envFrom } : {}),
       ...(w.resources ? { resources: w.resources } : {}),
       volumeMounts: mounts,
-    };
-    const podSpec = {
+    });
+    const podSpec = (c: ReturnType<typeof container>) => ({
       ...(backend.runtimeClassName ? { runtimeClassName: backend.runtimeClassName } : {}),
       ...(w.affinity ? { affinity: w.affinity } : {}),
       ...(w.tolerations ? { tolerations: w.tolerations } : {}),
       initContainers: downloader,
-      containers: [container],
+      containers: [c],
       volumes,
-    };
-    const workers = Math.max(0, (w.pods ?? 1) - 1);
+    });
     return {
       name: roleName,
       replicas: w.replicas ?? 1,
-      entryTemplate: { metadata: { labels }, spec: podSpec },
-      workerReplicas: workers,
-      ...(workers > 0
+      entryTemplate: { metadata: { labels }, spec: podSpec(container("engine", argv.entry)) },
+      workerReplicas: pods - 1,
+      ...(pods > 1
         ? {
             workerTemplate: {
               metadata: { labels },
-              spec: { ...podSpec, containers: [{ ...container, name: "worker" }] },
+              spec: podSpec(container("worker", argv.worker)),
             },
           }
         : {}),

@@ -101,8 +101,35 @@ describe("design render", () => {
       "--kv-transfer-config",
       JSON.stringify({ kv_connector: "NixlConnector", kv_role: role }),
     ];
-    expect(prefill?.entryTemplate.spec.containers[0]?.args.slice(-2)).toEqual(kv("kv_producer"));
-    expect(prefill?.workerTemplate?.spec.containers[0]?.args.slice(-2)).toEqual(kv("kv_producer"));
+    // TP 8 over two 4-GPU pods: one vLLM on Ray. The entry starts the Ray head, then the server
+    // (its own argv after the script's $0) with the Ray executor; the worker joins the head.
+    const entry = prefill?.entryTemplate.spec.containers[0];
+    expect(entry?.command).toEqual([
+      "/bin/sh",
+      "-c",
+      'ray start --head --port=6379 --disable-usage-stats && exec "$@"',
+      "engine",
+    ]);
+    expect(entry?.args.slice(0, 5)).toEqual([
+      "python3",
+      "-m",
+      "vllm.entrypoints.openai.api_server",
+      "--model",
+      "llama-3-70b",
+    ]);
+    expect(entry?.args.slice(-4)).toEqual([
+      ...kv("kv_producer"),
+      "--distributed-executor-backend",
+      "ray",
+    ]);
+    expect(prefill?.workerTemplate?.spec.containers[0]).toMatchObject({
+      name: "worker",
+      command: ["ray", "start", "--block", "--address=$(ENTRY_ADDRESS):6379"],
+      resources: { limits: { "nvidia.com/gpu": "4" } },
+    });
+    expect(prefill?.workerTemplate?.spec.containers[0]).not.toHaveProperty("args");
+    // A single-pod vLLM keeps the image's entrypoint.
+    expect(decode?.entryTemplate.spec.containers[0]?.command).toBeUndefined();
     expect(decode?.entryTemplate.spec.containers[0]?.args.slice(-2)).toEqual(kv("kv_consumer"));
     // Only the entry pod serves HTTP.
     expect(prefill?.entryTemplate.spec.containers[0]?.ports).toEqual([
@@ -132,7 +159,17 @@ describe("design render", () => {
       "1",
       "--disaggregation-mode",
       "prefill",
+      // TP 8 over two 4-GPU pods: SGLang's own multi-node launch, rank from the controller's env.
+      "--dist-init-addr",
+      "$(ENTRY_ADDRESS):20000",
+      "--nnodes",
+      "$(GROUP_SIZE)",
+      "--node-rank",
+      "$(WORKER_INDEX)",
     ]);
+    const worker = rolesOf(serving?.spec)[0]?.workerTemplate?.spec.containers[0];
+    expect(worker?.command).toEqual(entry?.command);
+    expect(worker?.args).toEqual(entry?.args);
     // The router uses its SGLang bootstrap connector whatever kvConnector says.
     expect(server?.spec).not.toHaveProperty("kvConnector");
     expect(server?.spec).toMatchObject({ workloadPort: { port: 30000 } });

@@ -6,6 +6,8 @@ import { NETWORKING_API_VERSION, WORKLOAD_API_VERSION } from "../api/groups.ts";
 import { LABEL_ENTRY, LABEL_GROUP_NAME, LABEL_MODEL_SERVING_NAME } from "../api/labels.ts";
 import { validateManifest } from "../validate/validate-manifest.ts";
 import { PD_ROLE_LABEL } from "./labels.ts";
+import { multiNodeArgv } from "./multi-node.ts";
+import type { EngineArgv } from "./multi-node.ts";
 import { podsPerReplica } from "./spec.ts";
 import type { DesignRole, DesignSpec } from "./spec.ts";
 
@@ -33,6 +35,9 @@ function pdArgs(engine: DesignSpec["engine"], kind: DesignRole["kind"]): string[
   return ["--kv-transfer-config", JSON.stringify({ kv_connector: "NixlConnector", kv_role: role })];
 }
 
+/** The vllm-openai image's entrypoint, named where a multi-node entry must wrap it. */
+const VLLM_SERVER = ["python3", "-m", "vllm.entrypoints.openai.api_server"];
+
 function container(spec: DesignSpec, r: DesignRole, entry: boolean) {
   const { port } = ENGINE_DEFAULTS[spec.engine];
   const weights = spec.modelUri ?? spec.model;
@@ -45,20 +50,26 @@ function container(spec: DesignSpec, r: DesignRole, entry: boolean) {
     "--pipeline-parallel-size",
     String(r.pipelineParallel),
   ];
-  const launch =
+  const server: EngineArgv =
     spec.engine === "vLLM"
-      ? { args: ["--model", weights, ...common, "--port", String(port)] }
+      ? { command: [...VLLM_SERVER], args: ["--model", weights, ...common, "--port", String(port)] }
       : {
           // The SGLang image has no server entrypoint, and the server listens on 127.0.0.1
           // unless told otherwise (as a SGLang ModelBooster renders it).
           command: ["python3", "-m", "sglang.launch_server"],
           args: ["--model-path", weights, ...common, "--host", "0.0.0.0", "--port", String(port)],
         };
+  server.args.push(...parallel, ...pdArgs(spec.engine, r.kind));
+  const pods = podsPerReplica(r);
+  const multi = multiNodeArgv(spec.engine, server, pods);
+  const launch = entry ? multi.entry : multi.worker;
+  // A single-pod vLLM keeps the image's entrypoint (which is the server).
+  const command = pods > 1 || spec.engine !== "vLLM" ? launch.command : undefined;
   return {
     name: entry ? "engine" : "worker",
     image: spec.image ?? ENGINE_DEFAULTS[spec.engine].image,
-    ...(launch.command ? { command: launch.command } : {}),
-    args: [...launch.args, ...parallel, ...pdArgs(spec.engine, r.kind)],
+    ...(command ? { command } : {}),
+    ...(launch.args.length > 0 ? { args: launch.args } : {}),
     // Only the entry pod serves HTTP; workers of a multi-node engine join it (the ModelServer
     // selects entry pods only).
     ...(entry ? { ports: [{ name: "http", containerPort: port }] } : {}),
