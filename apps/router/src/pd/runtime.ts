@@ -63,17 +63,11 @@ export class PdRuntime {
       const c = decidePd({ ...params, decider: "always" }, ALWAYS_INPUT);
       choice = { ...c, params, source: "none", decodeUncached: [], prefillUncached: null };
     } else {
-      const est = await estimateUncached(scheduler, scheduler.profile("decode"), req, decodes, now);
+      const est = await estimateUncached(scheduler.profile("decode"), req, decodes, now);
       const decodeSide = this.#side(params, d0, est.uncached[0] ?? est.promptTokens);
       let preSide: PdSide | null = null;
       if (prefill !== null && needsPrefillSide(params)) {
-        const pe = await estimateUncached(
-          scheduler,
-          scheduler.profile("prefill"),
-          req,
-          [prefill],
-          now,
-        );
+        const pe = await estimateUncached(scheduler.profile("prefill"), req, [prefill], now);
         preSide = this.#side(params, prefill, pe.uncached[0] ?? pe.promptTokens);
       }
       // queue-aware without a prefill endpoint to compare with (none in the group): the threshold

@@ -21,7 +21,7 @@ import {
 } from "../plugins/scorer/kv-cache-aware/index.ts";
 import { PrefixCacheScorer } from "../plugins/scorer/prefix-cache/index.ts";
 import { Cycle } from "../scheduling/cycle-context.ts";
-import type { Profile, Scheduler } from "../scheduling/scheduler.ts";
+import type { Profile } from "../scheduling/scheduler.ts";
 
 export type UncachedSource = "kv-cache-aware" | "prefix-cache" | "none";
 
@@ -46,16 +46,6 @@ export function uncachedTokens(
   return Math.max(0, promptTokens - matchedBlocks * blockSize);
 }
 
-function numberParam(params: unknown, key: string, fallback: number): number {
-  const v = (params as Record<string, unknown> | null | undefined)?.[key];
-  return typeof v === "number" && v > 0 ? v : fallback;
-}
-
-/** The parameters the scheduler config gave the plugin instance (validated by its factory). */
-function paramsOf(scheduler: Scheduler, name: string): unknown {
-  return scheduler.config.plugins.find((p) => p.name === name)?.parameters;
-}
-
 function fullTokens(req: InferenceRequest): number[] {
   let t = req.memo[TOKENS_MEMO] as number[] | undefined;
   if (t === undefined) {
@@ -67,7 +57,6 @@ function fullTokens(req: InferenceRequest): number[] {
 
 /** Uncached prompt tokens of `req` on each of `eps`, from `profile`'s prefix indexes. */
 export async function estimateUncached(
-  scheduler: Scheduler,
   profile: Profile,
   req: InferenceRequest,
   eps: readonly Endpoint[],
@@ -75,8 +64,7 @@ export async function estimateUncached(
 ): Promise<UncachedEstimate> {
   const kv = profile.scorers.find((s) => s.plugin instanceof KvCacheAwareScorer)?.plugin;
   if (kv instanceof KvCacheAwareScorer) {
-    // Block size must equal the engines' (the scorer's factory default is 16, vLLM's).
-    const blockSize = numberParam(paramsOf(scheduler, kv.typedName.name), "blockSize", 16);
+    const { blockSize } = kv;
     const tokens = fullTokens(req);
     const hashes = requestBlockHashes(
       tokens,
@@ -100,11 +88,7 @@ export async function estimateUncached(
   const chars = req.promptText().length;
   const pc = profile.scorers.find((s) => s.plugin instanceof PrefixCacheScorer)?.plugin;
   if (pc instanceof PrefixCacheScorer) {
-    // The scorer's factory defaults: 64-character blocks, 128 blocks, 4 characters per token.
-    const params = paramsOf(scheduler, pc.typedName.name);
-    const blockSize = numberParam(params, "blockSize", 64);
-    const maxBlocks = numberParam(params, "maxBlocks", 128);
-    const charsPerToken = numberParam(params, "charsPerToken", 4);
+    const { blockSize, maxBlocks, charsPerToken } = pc;
     const blocks = Math.min(maxBlocks, Math.floor(chars / blockSize));
     const out = new Float64Array(eps.length);
     pc.score(new Cycle("pd-decider", now), req, eps, out);

@@ -9,7 +9,11 @@
 // - a caller that needs only the first N tokens (block hashes stop at maxBlocks × blockSize) stops
 //   after the chunk that reaches N.
 import { tokenize } from "@tessera/shared/tokens/tokenizer";
+import { keepStringPrototypeFast } from "./fast-string-prototype.ts";
 import { Lru } from "./lru.ts";
+
+// nextCut and the chunk slicing call string methods per character (see fast-string-prototype.ts).
+keepStringPrototypeFast();
 
 /** Characters per chunk before looking for the next cut. */
 export const CHUNK_CHARS = 1024;

@@ -10,16 +10,26 @@
 // with Kthena's engine block size (128, where every prompt token is used, so only the cache helps);
 // and the same prompt sizes without any shared prefix (nothing to cache: the cost of chunking).
 //
-// Then two per-request paths the overhead benchmark exposed, each against the code it replaced (kept
+// Then the per-request paths the overhead benchmark exposed, each against the code it replaced (kept
 // below as the reference): the prefix-cache scorer's index (a Map of boxed 53-bit hashes before,
 // typed arrays now), run as the overhead flow with every score checked equal, and the SSE relay's
 // event scan (searches to the end of the chunk at every event before), output checked identical.
+// Last, the prefix-cache text hash in a process that has loaded ioredis, as the router has, with
+// String.prototype as ioredis leaves it (dictionary mode) and after keepStringPrototypeFast: that
+// state belongs to the process, so those two run in child processes, alternating, hashes checked equal.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { countTokens, tokenize } from "@tessera/shared/tokens/tokenizer";
 import type { Endpoint } from "@tessera/router/framework/endpoint";
 import type { InferenceRequest } from "@tessera/router/framework/request";
 import { ep, handle } from "@tessera/router/plugins/testing";
-import { prefixCacheFactory } from "@tessera/router/plugins/scorer/prefix-cache/index";
+import {
+  prefixBlockHashes,
+  prefixCacheFactory,
+} from "@tessera/router/plugins/scorer/prefix-cache/index";
 import type { PrefixCacheScorer } from "@tessera/router/plugins/scorer/prefix-cache/index";
+import { BlockLru } from "@tessera/router/plugins/scorer/prefix-cache/block-lru";
 import { Cycle } from "@tessera/router/scheduling/cycle-context";
 import { SseRelay } from "@tessera/router/upstream/sse";
 import type { SseSink } from "@tessera/router/upstream/sse";
@@ -27,6 +37,7 @@ import {
   localTokens,
   requestBlockHashes,
 } from "@tessera/router/plugins/scorer/kv-cache-aware/index";
+import { chatPromptText } from "@tessera/router/server/prompt";
 import { PromptTokenCache } from "@tessera/router/util/prompt-tokens";
 import { percentile } from "../metrics/metrics.ts";
 import { barChart } from "../report/svg.ts";
@@ -146,8 +157,21 @@ class MapBlockLru {
   }
 }
 
+/** A previous version of the scorer's index: scoring, and recording a request's blocks on `ep`. */
+interface OldPrefixIndex {
+  score(hs: Float64Array, eps: readonly Endpoint[], out: Float64Array): void;
+  record(
+    hs: Float64Array,
+    tailKey: number,
+    tailTokens: number,
+    blockTokens: number,
+    ep: Endpoint,
+    capacity: number,
+  ): void;
+}
+
 /** The scorer's score and record as they were: a has() per block, every record touching every block. */
-class MapPrefixIndex {
+class MapPrefixIndex implements OldPrefixIndex {
   readonly byEndpoint = new Map<string, MapBlockLru>();
   score(hs: Float64Array, eps: readonly Endpoint[], out: Float64Array): void {
     for (let i = 0; i < eps.length; i++) {
@@ -158,20 +182,45 @@ class MapPrefixIndex {
       out[i] = m / hs.length;
     }
   }
-  record(
-    hs: Float64Array,
-    tailKey: number,
-    tailTokens: number,
-    blockTokens: number,
-    ep: Endpoint,
-    capacity: number,
-  ): void {
+  record: OldPrefixIndex["record"] = (hs, tailKey, tailTokens, blockTokens, ep, capacity) => {
     let lru = this.byEndpoint.get(ep.id);
     if (lru === undefined) this.byEndpoint.set(ep.id, (lru = new MapBlockLru(50_000)));
     if (capacity !== Infinity && tailTokens > 0) lru.touch(tailKey, tailTokens);
     for (let i = hs.length - 1; i >= 0; i--) lru.touch(hs[i] as number, blockTokens);
     lru.evict(capacity);
-  }
+  };
+}
+
+/**
+ * The typed-array index before records learnt to skip a run that is already the newest: every record
+ * touches every block unless nothing touched the LRU since this request's own record (the per-request
+ * memo, kept here by tail key).
+ */
+function touchAllPrefixIndex(): OldPrefixIndex {
+  const byEndpoint = new Map<string, BlockLru>();
+  const memo = new Map<number, [BlockLru, number]>();
+  return {
+    score: (hs, eps, out) => {
+      for (let i = 0; i < eps.length; i++) {
+        const lru = byEndpoint.get((eps[i] as Endpoint).id);
+        if (lru !== undefined) out[i] = lru.matchPrefix(hs) / hs.length;
+      }
+    },
+    record: (hs, tailKey, tailTokens, blockTokens, ep, capacity) => {
+      let lru = byEndpoint.get(ep.id);
+      if (lru === undefined) byEndpoint.set(ep.id, (lru = new BlockLru(50_000)));
+      lru.capacityTokens = capacity;
+      const m = memo.get(tailKey);
+      if (m !== undefined && m[0] === lru && m[1] === lru.touches) {
+        lru.evict();
+        return;
+      }
+      if (capacity !== Infinity && tailTokens > 0) lru.touch(tailKey, tailTokens);
+      lru.touchReversed(hs, blockTokens);
+      lru.evict();
+      memo.set(tailKey, [lru, lru.touches]);
+    },
+  };
 }
 
 interface IndexScenario {
@@ -187,7 +236,12 @@ interface IndexScenario {
  * requests earlier completes (the refresh on success). Block hashes are computed beforehand for both
  * paths (the same function), so the figures are the index alone. Both paths must score identically.
  */
-function indexRound(s: IndexScenario, blockSize: number, maxBlocks: number): [number, number] {
+function indexRound(
+  s: IndexScenario,
+  blockSize: number,
+  maxBlocks: number,
+  old: OldPrefixIndex,
+): [number, number] {
   const eps = [0, 1, 2, 3].map((i) => ep({ id: `bench/up-${i}:8000` }));
   const params = {
     blockSize,
@@ -195,7 +249,6 @@ function indexRound(s: IndexScenario, blockSize: number, maxBlocks: number): [nu
     ...(s.capacity === Infinity ? {} : { kvCapacityTokens: s.capacity }),
   };
   const scorer = prefixCacheFactory("bench", params, handle()) as PrefixCacheScorer;
-  const old = new MapPrefixIndex();
   const reqs = s.prompts.map(request);
   const hs = reqs.map((r) => scorer.hashes(r));
   const tails = s.prompts.map(
@@ -334,6 +387,95 @@ function sseRound(events: number, streams: number): [number, number] {
   return [(tb * 1000) / streams, (ta * 1000) / streams];
 }
 
+// ---- Chat prompt text: built by concatenation (a rope) before, by one join now. ----
+
+/** The router's chat prompt text as it was: `+=` and template literals leave a V8 cons string. */
+function oldChatPromptText(messages: readonly { role: string; content: string }[]): string {
+  let s = "";
+  for (const m of messages) s += `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`;
+  return s + "<|im_start|>assistant\n";
+}
+
+/**
+ * µs per request to build a 16 KB chat prompt's text from the parsed body and hash it (the scorer's
+ * path for /v1/chat/completions), old text builder vs the router's, alternating request by request;
+ * the hashes must be equal.
+ */
+function chatRound(body: string, n: number): [number, number] {
+  let tb = 0;
+  let ta = 0;
+  for (let i = 0; i < n; i++) {
+    let a: Float64Array | null = null;
+    let b: Float64Array | null = null;
+    for (const path of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      const messages = (JSON.parse(body) as { messages: { role: string; content: string }[] })
+        .messages;
+      const t = performance.now();
+      if (path === 0) b = prefixBlockHashes("m", oldChatPromptText(messages), 64, 256);
+      else a = prefixBlockHashes("m", chatPromptText(messages), 64, 256);
+      const dt = performance.now() - t;
+      if (path === 0) tb += dt;
+      else ta += dt;
+    }
+    if (a === null || b === null || a.length !== b.length || a.some((h, j) => h !== b?.[j]))
+      throw new Error(`router-cpu: chat prompt hashes differ for request ${i}`);
+  }
+  return [(tb * 1000) / n, (ta * 1000) / n];
+}
+
+// ---- String.prototype after ioredis: the same hash function, dictionary-mode vs fast prototype. ----
+
+/**
+ * One child process: loads ioredis (its `class VerbatimString extends String` puts String.prototype in
+ * dictionary mode), with `fix` calls the router's keepStringPrototypeFast, then hashes `n` requests'
+ * prompts (each parsed from the overhead benchmark's body, as the router gets them) with the router's
+ * prefixBlockHashes, its source passed in: importing the scorer module would apply the fix. Prints
+ * µs per request and the last request's hashes.
+ */
+function hashChild(fix: boolean, body: string, n: number): { us: number; hashes: number[] } {
+  const routerFile = fileURLToPath(import.meta.resolve("@tessera/router/util/lru"));
+  const ioredis = pathToFileURL(createRequire(routerFile).resolve("ioredis")).href;
+  const fixUrl = import.meta.resolve("@tessera/router/util/fast-string-prototype");
+  const code = [
+    `import { readFileSync } from "node:fs";`,
+    `import ${JSON.stringify(ioredis)};`,
+    fix ? `import { keepStringPrototypeFast } from ${JSON.stringify(fixUrl)};` : ``,
+    fix ? `keepStringPrototypeFast();` : ``,
+    `const TWO_21 = 0x20_0000;`,
+    `const prefixBlockHashes = ${prefixBlockHashes.toString()};`,
+    `const body = readFileSync(0, "utf8");`,
+    `const run = (k) => { let h; for (let i = 0; i < k; i++) h = prefixBlockHashes("m", JSON.parse(body).prompt, 64, 256); return h; };`,
+    `run(200);`,
+    `const t = performance.now();`,
+    `const h = run(${n});`,
+    `const us = ((performance.now() - t) * 1000) / ${n};`,
+    `process.stdout.write(JSON.stringify({ us, hashes: Array.from(h) }));`,
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+    input: body,
+    encoding: "utf8",
+    maxBuffer: 16 << 20,
+  });
+  if (r.status !== 0) throw new Error(`router-cpu: hash child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { us: number; hashes: number[] };
+}
+
+/** µs per request, String.prototype in dictionary mode vs fast; both must hash as this process does. */
+function stringPrototypeRound(prompt: string, n: number, round: number): [number, number] {
+  const body = JSON.stringify({ model: "m", prompt, max_tokens: 16, stream: false });
+  const want = Array.from(prefixBlockHashes("m", prompt, 64, 256));
+  const out: [number, number] = [NaN, NaN];
+  for (const fix of round % 2 === 0 ? [false, true] : [true, false]) {
+    const r = hashChild(fix, body, n);
+    if (r.hashes.length !== want.length || r.hashes.some((h, i) => h !== want[i]))
+      throw new Error(
+        `router-cpu: prefix hashes differ in the ${fix ? "fast" : "dictionary"} child`,
+      );
+    out[fix ? 1 : 0] = r.us;
+  }
+  return out;
+}
+
 export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
   const groups = Math.max(4, Math.round(64 * o.scale));
   const perGroup = 8;
@@ -439,13 +581,39 @@ export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
     capacity: Infinity,
   };
   hot("prefix_16kb", "prefix-cache index, overhead's 16 KB prompt (256 blocks, 4 endpoints)", () =>
-    indexRound(same, 64, 256),
+    indexRound(same, 64, 256, new MapPrefixIndex()),
   );
   const kthena: IndexScenario = { name: "kthena long", prompts: shared, capacity: 40_000 };
   hot(
     "prefix_kthena",
     "prefix-cache index, kthena long prompts (128 blocks, 40k-token engines)",
-    () => indexRound(kthena, 64, 128),
+    () => indexRound(kthena, 64, 128, new MapPrefixIndex()),
+  );
+  hot(
+    "newest_run_16kb",
+    "prefix-cache index, overhead's 16 KB prompt: every record touching → newest run skipped",
+    () => indexRound(same, 64, 256, touchAllPrefixIndex()),
+  );
+  hot(
+    "newest_run_kthena",
+    "prefix-cache index, kthena long prompts: every record touching → newest run skipped",
+    () => indexRound(kthena, 64, 128, touchAllPrefixIndex()),
+  );
+  let spRound = 0;
+  hot(
+    "string_prototype",
+    "prefix-cache hash, overhead's 16 KB prompt, ioredis loaded: String.prototype dictionary → fast",
+    () => stringPrototypeRound(text.slice(0, 16_384), n16, spRound++),
+  );
+  const chatBody = JSON.stringify({
+    model: "m",
+    messages: [
+      { role: "system", content: text.slice(0, 12_000) },
+      { role: "user", content: text.slice(12_000, 16_300) },
+    ],
+  });
+  hot("chat_text", "prefix-cache text + hash, 16 KB chat prompt: concatenated text → joined", () =>
+    chatRound(chatBody, n16),
   );
   hot("sse32", "SSE relay, 32 events in one read", () => sseRound(32, n16));
   hot("sse256", "SSE relay, 256 events in one read", () => sseRound(256, Math.round(n16 / 4)));
@@ -469,7 +637,7 @@ export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
       ` 2,048 of 4,352 tokens). The machine is shared, so single figures vary by tens of percent between` +
       ` runs; the paths alternate request by request, so the ratios are the figures to read.`,
     ``,
-    `## Prefix-cache index and SSE relay`,
+    `## Prefix-cache index, its text hash, and the SSE relay`,
     ``,
     `µs per request (index) or per stream (relay), ${rounds} rounds, medians. **before**: the prefix-cache` +
       ` LRU as a Map of 53-bit hashes (boxed keys, delete + set per refresh) and every record touching every` +
@@ -478,6 +646,16 @@ export async function routerCpuBenchmark(o: RouterCpuOptions): Promise<string> {
       ` flight: score, record on the chosen endpoint at schedule, refresh on success) with block hashes` +
       ` computed beforehand; both paths must give every request the same scores. Both relays must write the` +
       ` same bytes and count the same events.`,
+    ``,
+    `The text hash row runs the router's \`prefixBlockHashes\` on the overhead body's prompt (parsed from the` +
+      ` JSON body per request, as the router gets it) in two child processes that both load ioredis, whose` +
+      ` \`class VerbatimString extends String\` leaves String.prototype in V8's dictionary mode: **before**` +
+      ` as ioredis leaves it (each \`text.charCodeAt\` in optimised code is a LoadIC builtin call), **after**` +
+      ` with the router's \`keepStringPrototypeFast\`. The state belongs to the process, so the two alternate` +
+      ` process by process (not request by request), ${n16} requests each after 200 of warm-up; both must` +
+      ` produce this process's hashes. The chat row builds a 16 KB chat prompt's text from the parsed body` +
+      ` and hashes it: **before** with \`+=\` (a V8 cons string, one more indirection per character in the` +
+      ` hash), **after** with the router's one \`join\`; request by request, hashes checked equal.`,
     ``,
     markdownTable(hotRows),
     ``,

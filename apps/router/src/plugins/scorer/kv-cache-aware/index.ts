@@ -187,6 +187,11 @@ export class KvCacheAwareScorer implements Scorer {
     }
   }
 
+  /** Tokens per KV block: the engines' block size, which the block hashes are chained over. */
+  get blockSize(): number {
+    return this.#p.blockSize;
+  }
+
   /**
    * Applies one batch of an endpoint's KV events to whichever index this instance uses (in process
    * or Redis). The event subscriptions call it; so can a caller that receives the events another

@@ -76,6 +76,52 @@ describe("BlockLru", () => {
     expect(lru.evictions).toBe(ref.evictions);
   });
 
+  it("isNewestRun is true exactly when touching the run would leave the order unchanged", () => {
+    const r = rng(11);
+    // A few prompts' block runs (some sharing a prefix), with and without a tail entry first.
+    const prompts = Array.from({ length: 6 }, (_, p) =>
+      Float64Array.from({ length: 1 + Math.floor(r() * 8) }, (_, i) =>
+        p < 3 && i < 3 ? 1000 + i : p * 100 + i,
+      ),
+    );
+    const lru = new BlockLru(40, 16);
+    const ref = new MapLru(40);
+    let hits = 0;
+    for (let step = 0; step < 3000; step++) {
+      const hs = prompts[Math.floor(r() * prompts.length)] as Float64Array;
+      const tail = r() < 0.3 ? -(1 + Math.floor(r() * 3)) : undefined;
+      const tokens = r() < 0.8 ? 16 : 8;
+      const tailTokens = r() < 0.8 ? 5 : 6;
+      // The reference's answer: its newest entries, oldest to newest, are [tail?, hs[n-1] … hs[0]].
+      const want = [
+        ...(tail === undefined ? [] : [[tail, tailTokens]]),
+        ...[...hs].reverse().map((h) => [h, tokens]),
+      ];
+      const order = [...ref.map];
+      const newest = order.slice(Math.max(0, order.length - want.length));
+      const same =
+        newest.length === want.length &&
+        newest.every(([k, v], i) => k === want[i]?.[0] && v === want[i]?.[1]);
+      expect(lru.isNewestRun(hs, tokens, tail, tailTokens)).toBe(same);
+      if (same) hits++;
+      if (tail !== undefined) ref.touch(tail, tailTokens);
+      for (let i = hs.length - 1; i >= 0; i--) ref.touch(hs[i] as number, tokens);
+      // When the run was already the newest, touching it changed nothing in the reference either.
+      if (same) expect([...ref.map]).toEqual(order);
+      if (!same) {
+        if (tail !== undefined) lru.touch(tail, tailTokens);
+        lru.touchReversed(hs, tokens);
+      }
+      lru.evict();
+      ref.evict();
+      expect(lru.size).toBe(ref.map.size);
+      expect(lru.tokens).toBe(ref.tokens);
+      expect(lru.evictions).toBe(ref.evictions);
+    }
+    expect(hits).toBeGreaterThan(100);
+    for (const [h] of ref.map) expect(lru.has(h)).toBe(true);
+  });
+
   it("evicts oldest first and matchPrefix stops at the first absent hash", () => {
     const lru = new BlockLru(3);
     for (const h of [1, 2, 3, 4]) lru.touch(h, 1);

@@ -83,6 +83,22 @@ export class BlockLru {
     for (let i = hashes.length - 1; i >= 0; i--) this.touch(hashes[i] as number, tokens);
   }
 
+  /**
+   * True if the newest entries are already, oldest to newest, `first` (when given, costing
+   * `firstTokens`) then hashes[n-1] … hashes[0], each costing `tokens`: touching `first` and then
+   * touchReversed(hashes, tokens) would leave the LRU exactly as it is (same order, costs, totals).
+   * Walks from the newest entry and stops at the first difference, so a miss usually costs one step.
+   */
+  isNewestRun(hashes: Float64Array, tokens: number, first?: number, firstTokens = 0): boolean {
+    let e = this.#tail;
+    for (let i = 0; i < hashes.length; i++) {
+      if (e === NIL || this.#keys[e] !== hashes[i] || this.#cost[e] !== tokens) return false;
+      e = this.#prev[e] as number;
+    }
+    if (first === undefined) return true;
+    return e !== NIL && this.#keys[e] === first && this.#cost[e] === firstTokens;
+  }
+
   /** Evicts the oldest entries until both bounds hold. Call once after a batch of touches. */
   evict(): void {
     while (

@@ -8,8 +8,13 @@ import type {
   Scorer,
 } from "../../../framework/scheduling.ts";
 import type { InferenceRequest } from "../../../framework/request.ts";
+import { keepStringPrototypeFast } from "../../../util/fast-string-prototype.ts";
 import { parseParams } from "../../params.ts";
 import { BlockLru } from "./block-lru.ts";
+
+// The hash loop loads `text.charCodeAt` per character: without this, once ioredis is loaded, each
+// load is a builtin call and the hash costs 4× more (see util/fast-string-prototype.ts).
+keepStringPrototypeFast();
 
 export const PREFIX_CACHE_TYPE = "prefix-cache";
 
@@ -110,6 +115,17 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
     this.#recordOnSchedule = params.recordOn === "schedule";
   }
 
+  /** Characters per hashed block, blocks hashed at most, characters per token (the params). */
+  get blockSize(): number {
+    return this.#blockSize;
+  }
+  get maxBlocks(): number {
+    return this.#maxBlocks;
+  }
+  get charsPerToken(): number {
+    return this.#charsPerToken;
+  }
+
   hashes(req: InferenceRequest): Float64Array {
     let h = req.memo[this.#memoKey] as Float64Array | undefined;
     if (h === undefined) {
@@ -168,15 +184,22 @@ export class PrefixCacheScorer implements Scorer, PreRequest, PostResponse {
       return;
     }
     const blockTokens = this.#blockSize / this.#charsPerToken;
+    let tailKey: number | undefined;
+    let tailTokens = 0;
     if (lru.capacityTokens !== Infinity) {
       const tailChars = req.promptText().length - hs.length * this.#blockSize;
       if (tailChars > 0) {
-        let key = req.memo[this.#tailMemoKey] as number | undefined;
-        if (key === undefined) req.memo[this.#tailMemoKey] = key = -++this.#tailKey;
-        lru.touch(key, tailChars / this.#charsPerToken);
+        tailKey = req.memo[this.#tailMemoKey] as number | undefined;
+        if (tailKey === undefined) req.memo[this.#tailMemoKey] = tailKey = -++this.#tailKey;
+        tailTokens = tailChars / this.#charsPerToken;
       }
     }
-    lru.touchReversed(hs, blockTokens);
+    // The same blocks already the newest, in this order (e.g. the same prompt recorded last, by
+    // another request in between): the touches would change nothing, so they are skipped.
+    if (!lru.isNewestRun(hs, blockTokens, tailKey, tailTokens)) {
+      if (tailKey !== undefined) lru.touch(tailKey, tailTokens);
+      lru.touchReversed(hs, blockTokens);
+    }
     lru.evict();
     req.memo[this.#lruMemoKey] = lru;
     req.memo[this.#touchesMemoKey] = lru.touches;
