@@ -333,7 +333,6 @@ export class Tenancy {
     if (l === undefined) {
       const url = address.includes("://") ? address : `redis://${address}`;
       const store = new RedisStore(url);
-      this.#redisClients.push(store.client);
       l = new Limiter(
         store,
         "local",
@@ -379,7 +378,9 @@ export class Tenancy {
 
   async close(): Promise<void> {
     await this.usage?.close().catch(() => {});
+    // Stores flush their batched settles before disconnecting.
     await this.limiter.store.close?.();
+    for (const l of this.#globals.values()) await l.store.close?.();
     for (const c of this.#redisClients) c.disconnect();
   }
 }

@@ -1,5 +1,6 @@
 // Redis Lua scripts: one EVALSHA per admission check (atomic check-and-reserve across every limit of
-// the request) and one per settle/release. Semantics match MemoryStore exactly (see windows.ts).
+// the request) and one per batch of settles/releases (settle-batch.ts). Semantics match MemoryStore
+// exactly (see windows.ts).
 // Sliding keys are hashes: field "s" = sum, "t" = oldest live bucket, "<n>" = bucket n.
 
 /** KEYS: one per op. ARGV: now, then per op 6 values: type, limit, cost, p1, p2, id. */
@@ -7,6 +8,8 @@ export const RESERVE_LUA = `
 local now = tonumber(ARGV[1])
 local n = #KEYS
 local remaining = {}
+-- Sliding keys known to have their "t" field (read once here, not again when reserving).
+local has_t = {}
 local function used_of(i)
   local b = 2 + (i - 1) * 6
   local typ = ARGV[b]
@@ -15,8 +18,10 @@ local function used_of(i)
   local p2 = tonumber(ARGV[b + 4])
   if typ == 's' then
     local lo = math.floor(now / p1) - p2 + 1
-    local t = tonumber(redis.call('HGET', k, 't') or lo)
-    local sum = tonumber(redis.call('HGET', k, 's') or 0)
+    local ts = redis.call('HMGET', k, 't', 's')
+    local t = tonumber(ts[1] or lo)
+    local sum = tonumber(ts[2] or 0)
+    if ts[1] then has_t[k] = true end
     if t < lo then
       if lo - t > p2 then
         local all = redis.call('HGETALL', k)
@@ -38,6 +43,7 @@ local function used_of(i)
         end
       end
       redis.call('HSET', k, 't', lo, 's', sum)
+      has_t[k] = true
     end
     return sum
   elseif typ == 'c' then
@@ -90,13 +96,21 @@ for i = 1, n do
   remaining[i] = remaining[i] - cost
   if typ == 's' then
     local bk = math.floor(now / p1)
-    redis.call('HINCRBY', k, tostring(bk), cost)
+    -- The TTL is renewed by the first reservation of each bucket (the bucket then holds exactly
+    -- this cost): the key outlives its newest bucket by twice the window.
+    if redis.call('HINCRBY', k, tostring(bk), cost) == cost then
+      redis.call('PEXPIRE', k, p1 * p2 * 2)
+    end
     redis.call('HINCRBY', k, 's', cost)
-    if not redis.call('HGET', k, 't') then redis.call('HSET', k, 't', bk - p2 + 1) end
-    redis.call('PEXPIRE', k, p1 * p2 * 2)
+    if not has_t[k] then
+      redis.call('HSET', k, 't', bk - p2 + 1)
+      has_t[k] = true
+    end
   elseif typ == 'c' then
-    redis.call('INCRBY', k, cost)
-    redis.call('PEXPIRE', k, math.max(1, p1 - now) + 3600000)
+    -- A period counter expires an hour after its period ends: set once, when it is created.
+    if redis.call('INCRBY', k, cost) == cost then
+      redis.call('PEXPIRE', k, math.max(1, p1 - now) + 3600000)
+    end
   else
     redis.call('ZADD', k, now + p1, ARGV[b + 5])
     redis.call('PEXPIRE', k, p1 * 2)
