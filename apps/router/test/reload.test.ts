@@ -139,5 +139,13 @@ describe("hot reload", () => {
     expect(await t.router.metrics.registry.metrics()).toMatch(
       /tessera_router_config_reloads_total\{kind="objects",result="error"\} [1-9]/,
     );
+    // A second event for the same write (watch and poll both fire) finds the text unchanged: the
+    // file is still invalid, so the error stays until a good file replaces it.
+    const error = source.lastError;
+    await source.reload("objects");
+    expect(source.lastError).toBe(error);
+    await writeAtomically(version(21));
+    await waitFor(() => t.router.table.version > before, 3_000);
+    expect(source.lastError).toBeNull();
   });
 });

@@ -87,7 +87,11 @@ export class FileSource implements SourceStatus {
   readonly #sched: WatchedFile | null;
   readonly #debounceMs: number;
   readonly #pollMs: number;
-  #lastError: string | null = null;
+  /** Per file: the error of its current text (kept while that text is unchanged). */
+  readonly #errors: Record<"objects" | "scheduler", string | null> = {
+    objects: null,
+    scheduler: null,
+  };
   #reloading: Promise<void> = Promise.resolve();
 
   constructor(router: Router, opts: FileSourceOptions) {
@@ -106,7 +110,7 @@ export class FileSource implements SourceStatus {
 
   /** Last reload error (the router keeps the previous state meanwhile). */
   get lastError(): string | null {
-    return this.#lastError;
+    return this.#errors.objects ?? this.#errors.scheduler;
   }
 
   /** Initial load: throws when either file is unreadable or invalid (fatal at startup). */
@@ -122,11 +126,13 @@ export class FileSource implements SourceStatus {
   reload(which: "objects" | "scheduler"): Promise<void> {
     this.#reloading = this.#reloading.then(async () => {
       try {
-        if (which === "objects") await this.#loadObjects(false);
-        else await this.#loadScheduler(false);
-        this.#lastError = null;
+        // An unchanged text (a second watch event for the same write) keeps its file's error:
+        // the file is still as invalid as it was, and the router still runs the previous state.
+        const applied =
+          which === "objects" ? await this.#loadObjects(false) : await this.#loadScheduler(false);
+        if (applied) this.#errors[which] = null;
       } catch (err) {
-        this.#lastError = (err as Error).message;
+        this.#errors[which] = (err as Error).message;
         this.#router.metrics.reloads.inc({ kind: which, result: "error" });
         this.#log.error(
           { err: (err as Error).message },
@@ -137,10 +143,11 @@ export class FileSource implements SourceStatus {
     return this.#reloading;
   }
 
-  async #loadObjects(initial: boolean): Promise<void> {
-    if (this.#objects === null) return;
+  /** False when the file's text has not changed since it was last read (nothing applied). */
+  async #loadObjects(initial: boolean): Promise<boolean> {
+    if (this.#objects === null) return false;
     const text = await this.#objects.read();
-    if (text === null) return;
+    if (text === null) return false;
     const parsed = parseObjectsYaml(text, this.#objects.path);
     // Scheduler config embedded in the objects file applies only without a separate file.
     if (this.#sched === null && (parsed.schedulerConfig !== null || !initial)) {
@@ -158,15 +165,17 @@ export class FileSource implements SourceStatus {
       },
       initial ? "objects loaded" : "objects reloaded",
     );
+    return true;
   }
 
-  async #loadScheduler(initial: boolean): Promise<void> {
-    if (this.#sched === null) return;
+  async #loadScheduler(initial: boolean): Promise<boolean> {
+    if (this.#sched === null) return false;
     const text = await this.#sched.read();
-    if (text === null) return;
+    if (text === null) return false;
     this.#router.applySchedulerConfig(parseSchedulerConfigText(text));
     this.#router.metrics.reloads.inc({ kind: "scheduler", result: "ok" });
     this.#log.info(initial ? "scheduler config loaded" : "scheduler config reloaded");
+    return true;
   }
 
   close(): void {
