@@ -1,21 +1,21 @@
 // Debug views: the compiled routes, the endpoints with their current metrics and counters, and a
 // bounded ring of the last scheduling decisions with per-plugin scores.
-import type { DecisionRecord, DecisionSink, RawDecision } from "../scheduling/scheduler.ts";
+import type { DecisionRecord, DecisionSink, LoggedDecision } from "../scheduling/scheduler.ts";
 import type { RoutingTable } from "../routing/table.ts";
 import type { EndpointPool } from "../endpoints/pool.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
 
 export class DecisionRing implements DecisionSink {
   readonly enabled: boolean;
-  readonly #buf: (RawDecision | undefined)[];
+  readonly #buf: (LoggedDecision | undefined)[];
   #next = 0;
 
   constructor(size: number) {
     this.enabled = size > 0;
-    this.#buf = new Array<RawDecision | undefined>(Math.max(0, size));
+    this.#buf = new Array<LoggedDecision | undefined>(Math.max(0, size));
   }
 
-  record(d: RawDecision): void {
+  record(d: LoggedDecision): void {
     if (!this.enabled) return;
     this.#buf[this.#next % this.#buf.length] = d;
     this.#next++;

@@ -5,7 +5,12 @@ import { Counter } from "prom-client";
 import type { Registry } from "prom-client";
 import type { Endpoint } from "../framework/endpoint.ts";
 import type { InferenceRequest } from "../framework/request.ts";
-import type { DecisionRecord, DecisionSink, Profile, Scheduler } from "../scheduling/scheduler.ts";
+import type {
+  DecisionRecord,
+  DecisionSink,
+  LoggedDecision,
+  Scheduler,
+} from "../scheduling/scheduler.ts";
 import { decidePd, needsPrefillSide, queuedPrefillTokens, resolvePdConfig } from "./decider.ts";
 import type { PdDecision, PdDeciderParams, PdSide } from "./decider.ts";
 import { PrefillLedger } from "./prefill-ledger.ts";
@@ -84,9 +89,8 @@ export class PdRuntime {
         prefillUncached: preSide?.uncachedTokens ?? null,
       };
       if (sink !== null && sink.enabled) {
-        const profile = scheduler.profile("decode");
         const sides = { decode: decodeSide, prefill: preSide };
-        sink.record(new PdDecisionEntry(Date.now(), req, profile, choice, d0, prefill, sides));
+        sink.record(new PdDecisionEntry(Date.now(), req, choice, d0, prefill, sides));
       }
     }
     this.decisions.inc({ server, decision: choice.remote ? "remote" : "local" });
@@ -121,24 +125,21 @@ function sideScores(s: PdSide | null, ms: number): Record<string, number> {
  * the candidates are the decode endpoint and its paired prefill endpoint with the decider's inputs
  * as scores, and `picked` is where the prefill runs (then the decode endpoint when remote).
  */
-class PdDecisionEntry {
+class PdDecisionEntry implements LoggedDecision {
   readonly at: number;
   readonly requestId: string;
   readonly model: string;
   readonly modelServer: string;
-  readonly profile: Profile;
   readonly eps: readonly Endpoint[];
-  readonly totals: Float64Array;
-  readonly perScorer: readonly Float64Array[] = [];
+  /** 1 for the endpoint the decision favours (decode when local, prefill when remote). */
+  readonly totals: readonly number[];
   readonly picked: readonly Endpoint[];
-  readonly filteredOut = null;
   readonly #label: string;
   readonly #scores: Record<string, number>[];
 
   constructor(
     at: number,
     req: InferenceRequest,
-    profile: Profile,
     c: PdChoice,
     decode: Endpoint,
     prefill: Endpoint | null,
@@ -148,9 +149,8 @@ class PdDecisionEntry {
     this.requestId = req.requestId;
     this.model = req.requestedModel;
     this.modelServer = req.modelServer;
-    this.profile = profile;
     this.eps = prefill === null ? [decode] : [decode, prefill];
-    this.totals = Float64Array.from(this.eps, (e) => ((e === decode) !== c.remote ? 1 : 0));
+    this.totals = this.eps.map((e) => ((e === decode) !== c.remote ? 1 : 0));
     this.picked = c.remote && prefill !== null ? [prefill, decode] : [decode];
     this.#label = `pd-decider ${c.params.decider}: ${c.remote ? "remote" : "local"} (${c.reason}, cache: ${c.source})`;
     this.#scores = [sideScores(sides.decode, c.localMs), sideScores(sides.prefill, c.remoteMs)];

@@ -48,7 +48,7 @@ export interface DecisionRecord {
  * What a profile run leaves for the debug ring: references and the typed arrays the run produced
  * anyway, so recording costs a few small copies; the JSON view is built only when someone asks.
  */
-export class RawDecision {
+export class RawDecision implements LoggedDecision {
   readonly at: number;
   readonly requestId: string;
   readonly model: string;
@@ -103,9 +103,14 @@ export class RawDecision {
   }
 }
 
+/** An entry of the decision log, formatted only when read: a profile run or a PD decision. */
+export interface LoggedDecision {
+  toRecord(): DecisionRecord;
+}
+
 export interface DecisionSink {
   readonly enabled: boolean;
-  record(d: RawDecision): void;
+  record(d: LoggedDecision): void;
 }
 
 export class SchedulingError extends Error {
