@@ -100,6 +100,26 @@ export function modelServer(name: string, spec: Record<string, unknown>) {
   };
 }
 
+/** The labels a ModelServing gives its pods: PD pairs are matched by group, then role. */
+export const PD_GROUP = "modelserving.volcano.sh/group-name";
+export const PD_ROLE = "modelserving.volcano.sh/role";
+
+/** A PD ModelServer pairing `app: name` pods by PD_GROUP and PD_ROLE. */
+export function pdServer(name: string, port: number, extra: Record<string, unknown> = {}) {
+  return modelServer(name, {
+    workloadPort: { port },
+    workloadSelector: {
+      matchLabels: { app: name },
+      pdGroup: {
+        groupKey: PD_GROUP,
+        prefillLabels: { [PD_ROLE]: "prefill" },
+        decodeLabels: { [PD_ROLE]: "decode" },
+      },
+    },
+    ...extra,
+  });
+}
+
 export function modelRoute(
   name: string,
   spec: Record<string, unknown>,

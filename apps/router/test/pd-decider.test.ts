@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FakeEngine,
   modelRoute,
-  modelServer,
+  PD_GROUP as GROUP,
+  PD_ROLE as ROLE,
+  pdServer,
   pod,
   postJson,
   startRouter,
@@ -14,26 +16,13 @@ import {
 } from "./helpers.ts";
 import type { TestRouter } from "./helpers.ts";
 
-const GROUP = "modelserving.volcano.sh/group-name";
-const ROLE = "modelserving.volcano.sh/role";
 const P = "127.0.0.61";
 const D = "127.0.0.62";
 
 /** A nixl PD ModelServer with one prefill and one decode pod in one group, and its ModelRoute. */
 function pdObjects(name: string, port: number, prefillIp: string, decodeIp: string): unknown[] {
   return [
-    modelServer(name, {
-      workloadPort: { port },
-      kvConnector: { type: "nixl" },
-      workloadSelector: {
-        matchLabels: { app: name },
-        pdGroup: {
-          groupKey: GROUP,
-          prefillLabels: { [ROLE]: "prefill" },
-          decodeLabels: { [ROLE]: "decode" },
-        },
-      },
-    }),
+    pdServer(name, port, { kvConnector: { type: "nixl" } }),
     pod(`${name}-p`, prefillIp, { app: name, [GROUP]: "g", [ROLE]: "prefill" }),
     pod(`${name}-d`, decodeIp, { app: name, [GROUP]: "g", [ROLE]: "decode" }),
     modelRoute(name, { modelName: name, rules: [{ targetModels: [{ modelServerName: name }] }] }),
@@ -52,6 +41,29 @@ describe("PD decider (threshold) with fake engines", () => {
   let prefill: FakeEngine;
   let decode: FakeEngine;
   let t: TestRouter;
+
+  /** A long first turn, served; the decode endpoint then holds its prefix. */
+  async function warm(seed: string): Promise<Msg[]> {
+    const base: Msg[] = [{ role: "user", content: words(600, seed) }];
+    expect(
+      (await postJson(`${t.url}/v1/chat/completions`, { model: "pdx", messages: base })).status,
+    ).toBe(200);
+    return base;
+  }
+
+  /** A short streamed follow-up turn: the threshold decider serves it on the decode endpoint. */
+  function streamFollowUp(base: Msg[], last: string, signal?: AbortSignal): Promise<Response> {
+    return fetch(`${t.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "pdx",
+        stream: true,
+        messages: [...base, { role: "assistant", content: "hi" }, { role: "user", content: last }],
+      }),
+      ...(signal ? { signal } : {}),
+    });
+  }
 
   beforeAll(async () => {
     prefill = new FakeEngine("p", P, {
@@ -183,25 +195,9 @@ describe("PD decider (threshold) with fake engines", () => {
   });
 
   it("holds the uncached tokens of a local request until the client aborts, then releases them", async () => {
-    const base: Msg[] = [{ role: "user", content: words(600, "a") }];
-    expect(
-      (await postJson(`${t.url}/v1/chat/completions`, { model: "pdx", messages: base })).status,
-    ).toBe(200);
+    const base = await warm("a");
     const ac = new AbortController();
-    const pending = fetch(`${t.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        model: "pdx",
-        stream: true,
-        messages: [
-          ...base,
-          { role: "assistant", content: "hi" },
-          { role: "user", content: "hang" },
-        ],
-      }),
-      signal: ac.signal,
-    }).then(
+    const pending = streamFollowUp(base, "hang", ac.signal).then(
       (r) => r.body?.getReader().read(),
       () => undefined,
     );
@@ -213,23 +209,7 @@ describe("PD decider (threshold) with fake engines", () => {
   });
 
   it("releases a streamed local request's tokens at its first token", async () => {
-    const base: Msg[] = [{ role: "user", content: words(600, "s") }];
-    expect(
-      (await postJson(`${t.url}/v1/chat/completions`, { model: "pdx", messages: base })).status,
-    ).toBe(200);
-    const r = await fetch(`${t.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        model: "pdx",
-        stream: true,
-        messages: [
-          ...base,
-          { role: "assistant", content: "hi" },
-          { role: "user", content: "more" },
-        ],
-      }),
-    });
+    const r = await streamFollowUp(await warm("s"), "more");
     await r.text();
     expect(t.access.at(-1)?.prefill_pod).toBeNull();
     expect(t.router.pd.ledger.total()).toBe(0);

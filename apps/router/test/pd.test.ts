@@ -9,30 +9,14 @@ import {
   FakeEngine,
   chat,
   modelRoute,
-  modelServer,
+  PD_GROUP as GROUP,
+  PD_ROLE as ROLE,
+  pdServer,
   pod,
   postJson,
   startRouter,
 } from "./helpers.ts";
 import type { TestRouter } from "./helpers.ts";
-
-const GROUP = "modelserving.volcano.sh/group-name";
-const ROLE = "modelserving.volcano.sh/role";
-
-function pdServer(name: string, port: number, extra: Record<string, unknown> = {}) {
-  return modelServer(name, {
-    workloadPort: { port },
-    workloadSelector: {
-      matchLabels: { app: name },
-      pdGroup: {
-        groupKey: GROUP,
-        prefillLabels: { [ROLE]: "prefill" },
-        decodeLabels: { [ROLE]: "decode" },
-      },
-    },
-    ...extra,
-  });
-}
 
 describe("PD disaggregation with fake engines", () => {
   const engines: FakeEngine[] = [];
